@@ -1,0 +1,206 @@
+//! String escaping: JSON string escapes (as serde_json writes them) for both formatters,
+//! logfmt's quoting rule, and key sanitising for text.
+
+/// How a byte is escaped inside a JSON string: 0 means as it is.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[0x7f] = b'u';
+    table
+};
+
+/// Only the control characters, for text written without quotes.
+const ESCAPE_CONTROLS: [u8; 256] = {
+    let mut table = ESCAPE;
+    table[b'"' as usize] = 0;
+    table[b'\\' as usize] = 0;
+    table
+};
+
+/// The same as `ESCAPE`, plus `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so a record is safe to
+/// embed in HTML.
+const ESCAPE_HTML: [u8; 256] = {
+    let mut table = ESCAPE;
+    table[b'<' as usize] = b'u';
+    table[b'>' as usize] = b'u';
+    table[b'&' as usize] = b'u';
+    table
+};
+
+/// Bytes that may stand in an unquoted text value: `[A-Za-z0-9-._/@^+]`.
+const BARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'_' | b'/' | b'@' | b'^' | b'+');
+        b += 1;
+    }
+    table
+};
+
+/// Writes `s` in double quotes with JSON string escapes.
+#[inline]
+pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
+    buf.reserve(s.len() + 2);
+    buf.push(b'"');
+    write_escaped(buf, s, html);
+    buf.push(b'"');
+}
+
+/// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\`)
+/// never reach the output raw, so a record stays one line.
+pub(crate) fn write_escaped(buf: &mut Vec<u8>, s: &str, html: bool) {
+    escape_with(buf, s, if html { &ESCAPE_HTML } else { &ESCAPE });
+}
+
+/// Writes `s` with only its control characters escaped (as JSON escapes), for text that
+/// stands without quotes: it stays on one line and cannot carry terminal escapes.
+pub(crate) fn write_controls_escaped(buf: &mut Vec<u8>, s: &str) {
+    escape_with(buf, s, &ESCAPE_CONTROLS);
+}
+
+fn escape_with(buf: &mut Vec<u8>, s: &str, table: &[u8; 256]) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = table[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        if escape == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            buf.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]);
+        } else {
+            buf.extend_from_slice(&[b'\\', escape]);
+        }
+    }
+    buf.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether `s` must be quoted as a text value: any byte outside `[A-Za-z0-9-._/@^+]`.
+#[inline]
+pub(crate) fn needs_quotes(s: &str) -> bool {
+    !s.bytes().all(|b| BARE[usize::from(b)])
+}
+
+/// Writes a key for text output: logfmt has no quoted keys, so space, `=`, `"` and control
+/// characters become `_`, and an empty key is written as `_`.
+pub(crate) fn write_key(buf: &mut Vec<u8>, key: &str) {
+    if key.is_empty() {
+        buf.push(b'_');
+        return;
+    }
+    if key
+        .bytes()
+        .all(|b| b > b' ' && b != b'=' && b != b'"' && b != 0x7f)
+    {
+        buf.extend_from_slice(key.as_bytes());
+        return;
+    }
+    buf.extend(key.bytes().map(|b| {
+        if b <= b' ' || b == b'=' || b == b'"' || b == 0x7f {
+            b'_'
+        } else {
+            b
+        }
+    }));
+}
+
+/// serde_json's compact output with this module's escapes, for nested JSON values.
+pub(crate) struct JsonEscapes {
+    pub(crate) html: bool,
+}
+
+impl serde_json::ser::Formatter for JsonEscapes {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut escaped = Vec::with_capacity(fragment.len());
+        write_escaped(&mut escaped, fragment, self.html);
+        writer.write_all(&escaped)
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        serde_json::ser::CompactFormatter.write_char_escape(writer, char_escape)
+    }
+}
+
+/// Re-indents one compact JSON object (no trailing newline) with two spaces per level,
+/// keeping key order and string contents as they are.
+pub(crate) fn pretty(compact: &[u8], out: &mut Vec<u8>) {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.resize(out.len() + 2 * depth, b' ');
+    };
+    let mut iter = compact.iter().copied().peekable();
+    while let Some(b) = iter.next() {
+        if in_string {
+            out.push(b);
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                out.push(b);
+            }
+            b'{' | b'[' => {
+                out.push(b);
+                let close = if b == b'{' { b'}' } else { b']' };
+                if iter.peek() == Some(&close) {
+                    out.push(iter.next().unwrap_or(close));
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(b);
+            }
+            b',' => {
+                out.push(b);
+                newline(out, depth);
+            }
+            b':' => out.extend_from_slice(b": "),
+            _ => out.push(b),
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! `TextFormatter`: logfmt lines, or logrus's coloured layout on a terminal.
+
+use std::cell::RefCell;
+use std::io::Write as _;
+use std::sync::LazyLock;
+use std::time::SystemTime;
+
+use colored::Color;
+
+use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
+use super::number::format_f64;
+use super::record::{clashes, field_errors};
+use super::time::{Stamp, TimestampFormat, with_stamp};
+use super::{FieldKey, FieldMap, Formatter};
+use crate::entry::Entry;
+use crate::error::Error;
+use crate::level::Level;
+use crate::scratch;
+use crate::value::Value;
+
+/// The width the coloured layout pads messages to, as logrus does.
+const MESSAGE_WIDTH: usize = 44;
+/// The longest upper-case level name, `WARNING`.
+const LEVEL_WIDTH: usize = 7;
+
+/// When the process started logging; the coloured layout counts seconds from it.
+static BASE_TIME: LazyLock<SystemTime> = LazyLock::new(SystemTime::now);
+
+/// What the environment says about colours (colored's rules): `Some(true)` when
+/// `CLICOLOR_FORCE` is set and not `0`, `Some(false)` when `NO_COLOR` is set or
+/// `CLICOLOR=0`, `None` to leave it to the terminal check.
+static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        Some(true)
+    } else if var("NO_COLOR").is_some() || var("CLICOLOR").is_some_and(|v| v == "0") {
+        Some(false)
+    } else {
+        None
+    }
+});
+
+/// Formats records as logfmt text, like logrus's `TextFormatter`.
+///
+/// Without colours (the default when the out is not a terminal):
+///
+/// ```text
+/// time="2026-11-22T10:00:00+08:00" level=info msg="request handled" user=alice status=200
+/// ```
+///
+/// Fixed keys come first (time, level, msg (omitted when empty), hooklog_error, func,
+/// file), then the fields in insertion order. A value is quoted unless every byte is in
+/// `[A-Za-z0-9-._/@^+]`; quoted text uses JSON string escapes, so a record is always one
+/// line that logfmt readers decode. Keys are never quoted: space, `=`, `"` and control
+/// characters in a key become `_`. A field that clashes with a fixed key is written as
+/// `fields.<key>`.
+///
+/// With colours (the out is a terminal, or [`force_colors`](TextFormatter::force_colors)),
+/// logrus's layout: `INFO[0000] request handled      user=alice`, the level and keys in
+/// the level's colour. `NO_COLOR`, `CLICOLOR=0` and `CLICOLOR_FORCE` are respected;
+/// `force_colors` and `disable_colors` override them.
+///
+/// ```
+/// use hooklog::{Logger, MemoryOut, TextFormatter};
+///
+/// let out = MemoryOut::new();
+/// let logger = Logger::builder()
+///     .formatter(TextFormatter::new().disable_timestamp(true))
+///     .out(out.clone())
+///     .build();
+/// logger.with_field("user", "alice").with_field("note", "two words").info("logged in");
+/// assert_eq!(out.contents(), b"level=info msg=\"logged in\" user=alice note=\"two words\"\n");
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct TextFormatter {
+    force_colors: bool,
+    disable_colors: bool,
+    force_quote: bool,
+    disable_quote: bool,
+    quote_empty_fields: bool,
+    disable_timestamp: bool,
+    full_timestamp: bool,
+    timestamp_format: TimestampFormat,
+    sort_keys: bool,
+    disable_level_truncation: bool,
+    pad_level_text: bool,
+    field_map: FieldMap,
+}
+
+impl TextFormatter {
+    /// A formatter with logrus's defaults: colours on a terminal, RFC 3339 timestamps,
+    /// fields in insertion order.
+    pub fn new() -> TextFormatter {
+        LazyLock::force(&BASE_TIME);
+        TextFormatter::default()
+    }
+
+    /// Colours even when the out is not a terminal.
+    pub fn force_colors(mut self, on: bool) -> Self {
+        self.force_colors = on;
+        self
+    }
+
+    /// Never colours; wins over `force_colors` and the environment.
+    pub fn disable_colors(mut self, on: bool) -> Self {
+        self.disable_colors = on;
+        self
+    }
+
+    /// Quotes every value, numbers included.
+    pub fn force_quote(mut self, on: bool) -> Self {
+        self.force_quote = on;
+        self
+    }
+
+    /// Never quotes values. Control characters are still escaped, so a record stays one
+    /// line, but values with spaces no longer read back as one value.
+    pub fn disable_quote(mut self, on: bool) -> Self {
+        self.disable_quote = on;
+        self
+    }
+
+    /// Quotes empty values (`key=""` rather than `key=`).
+    pub fn quote_empty_fields(mut self, on: bool) -> Self {
+        self.quote_empty_fields = on;
+        self
+    }
+
+    /// Leaves the time out.
+    pub fn disable_timestamp(mut self, on: bool) -> Self {
+        self.disable_timestamp = on;
+        self
+    }
+
+    /// In the coloured layout, prints the full time instead of seconds since start.
+    pub fn full_timestamp(mut self, on: bool) -> Self {
+        self.full_timestamp = on;
+        self
+    }
+
+    /// How the time is written (default RFC 3339).
+    pub fn timestamp_format(mut self, format: TimestampFormat) -> Self {
+        self.timestamp_format = format;
+        self
+    }
+
+    /// Writes the fields sorted by key instead of in insertion order.
+    pub fn sort_keys(mut self, on: bool) -> Self {
+        self.sort_keys = on;
+        self
+    }
+
+    /// In the coloured layout, prints whole level names instead of four letters.
+    pub fn disable_level_truncation(mut self, on: bool) -> Self {
+        self.disable_level_truncation = on;
+        self
+    }
+
+    /// In the coloured layout, pads level names to one width so messages line up.
+    pub fn pad_level_text(mut self, on: bool) -> Self {
+        self.pad_level_text = on;
+        self
+    }
+
+    /// Renames the fixed keys.
+    pub fn field_map(mut self, map: FieldMap) -> Self {
+        self.field_map = map;
+        self
+    }
+
+    fn colors(&self, entry: &Entry) -> bool {
+        if self.disable_colors {
+            false
+        } else if self.force_colors {
+            true
+        } else {
+            ENV_COLORS.unwrap_or_else(|| entry.logger().out_is_terminal())
+        }
+    }
+
+    fn needs_quoting(&self, text: &str) -> bool {
+        if self.force_quote || (self.quote_empty_fields && text.is_empty()) {
+            true
+        } else if self.disable_quote {
+            false
+        } else {
+            needs_quotes(text)
+        }
+    }
+
+    /// Writes a value by the quoting rules.
+    fn write_text(&self, buf: &mut Vec<u8>, text: &str) {
+        if self.needs_quoting(text) {
+            write_quoted(buf, text, false);
+        } else {
+            write_controls_escaped(buf, text);
+        }
+    }
+
+    fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
+        match value {
+            Value::Str(s) => self.write_text(buf, s),
+            Value::I64(v) => self.write_text(buf, itoa::Buffer::new().format(*v)),
+            Value::U64(v) => self.write_text(buf, itoa::Buffer::new().format(*v)),
+            Value::F64(v) => self.write_text(buf, format_f64(&mut zmij::Buffer::new(), *v)),
+            Value::Bool(v) => self.write_text(buf, if *v { "true" } else { "false" }),
+            Value::Null => self.write_text(buf, "null"),
+            Value::Json(json) => scratch::with(&SCRATCH, |scratch| {
+                scratch.clear();
+                let mut ser = serde_json::Serializer::with_formatter(
+                    &mut *scratch,
+                    super::escape::JsonEscapes { html: false },
+                );
+                let _ = serde::Serialize::serialize(json, &mut ser);
+                self.write_text(buf, std::str::from_utf8(scratch).unwrap_or_default());
+            }),
+            Value::Invalid(_) => {}
+        }
+    }
+
+    fn write_record(&self, entry: &Entry, buf: &mut Vec<u8>, stamp: Option<Stamp<'_>>) {
+        let mut errors = Vec::new();
+        let (time, time_int) = match stamp {
+            None => (None, None),
+            Some(Stamp::Text(text)) => (Some(text), None),
+            Some(Stamp::Int(n)) => (None, Some(n)),
+            Some(Stamp::Failed { fallback, error }) => {
+                errors.extend_from_slice(error.as_bytes());
+                (Some(fallback), None)
+            }
+        };
+        let mut field_errors_buf = Vec::new();
+        if field_errors(entry, &mut field_errors_buf) {
+            if !errors.is_empty() {
+                errors.extend_from_slice(b"; ");
+            }
+            errors.append(&mut field_errors_buf);
+        }
+        let errors = String::from_utf8(errors).unwrap_or_default();
+
+        if self.colors(entry) {
+            self.write_colored(entry, buf, time, time_int, &errors);
+        } else {
+            self.write_plain(entry, buf, time, time_int, &errors);
+        }
+        buf.push(b'\n');
+    }
+
+    fn write_plain(
+        &self,
+        entry: &Entry,
+        buf: &mut Vec<u8>,
+        time: Option<&str>,
+        time_int: Option<i64>,
+        errors: &str,
+    ) {
+        let map = &self.field_map;
+        let start = buf.len();
+        let key = |buf: &mut Vec<u8>, key: &str| {
+            if buf.len() > start {
+                buf.push(b' ');
+            }
+            write_key(buf, key);
+            buf.push(b'=');
+        };
+        if let Some(time) = time {
+            key(buf, map.resolve(FieldKey::Time));
+            self.write_text(buf, time);
+        } else if let Some(n) = time_int {
+            key(buf, map.resolve(FieldKey::Time));
+            self.write_text(buf, itoa::Buffer::new().format(n));
+        }
+        key(buf, map.resolve(FieldKey::Level));
+        self.write_text(buf, entry.level().as_str());
+        if !entry.message().is_empty() {
+            key(buf, map.resolve(FieldKey::Msg));
+            self.write_text(buf, entry.message());
+        }
+        if !errors.is_empty() {
+            key(buf, map.resolve(FieldKey::FieldError));
+            self.write_text(buf, errors);
+        }
+        if let Some(caller) = entry.caller() {
+            if let Some(module) = caller.module {
+                key(buf, map.resolve(FieldKey::Func));
+                self.write_text(buf, module);
+            }
+            key(buf, map.resolve(FieldKey::File));
+            // `file:line` always holds a `:`, so it is quoted unless quoting is off.
+            let quote = self.force_quote || !self.disable_quote;
+            if quote {
+                buf.push(b'"');
+                super::escape::write_escaped(buf, caller.file, false);
+            } else {
+                write_controls_escaped(buf, caller.file);
+            }
+            let _ = write!(buf, ":{}", caller.line);
+            if quote {
+                buf.push(b'"');
+            }
+        }
+        self.for_each_field(entry, |name, value| {
+            if buf.len() > start {
+                buf.push(b' ');
+            }
+            self.write_field_key(buf, name, entry);
+            buf.push(b'=');
+            self.write_value(buf, value);
+        });
+    }
+
+    fn write_colored(
+        &self,
+        entry: &Entry,
+        buf: &mut Vec<u8>,
+        time: Option<&str>,
+        time_int: Option<i64>,
+        errors: &str,
+    ) {
+        let color = level_color(entry.level()).to_fg_str();
+        let name = entry.level().as_str();
+        let mut level_text = [0u8; LEVEL_WIDTH];
+        let len = if self.disable_level_truncation || self.pad_level_text {
+            name.len()
+        } else {
+            name.len().min(4)
+        };
+        level_text[..len].copy_from_slice(&name.as_bytes()[..len]);
+        level_text.make_ascii_uppercase();
+        let _ = write!(buf, "\x1b[{color}m");
+        buf.extend_from_slice(&level_text[..len]);
+        buf.extend_from_slice(b"\x1b[0m");
+        if self.pad_level_text {
+            buf.resize(buf.len() + LEVEL_WIDTH - len, b' ');
+        }
+        if !self.disable_timestamp {
+            buf.push(b'[');
+            if !self.full_timestamp {
+                let elapsed = entry
+                    .time()
+                    .duration_since(*BASE_TIME)
+                    .map_or(0, |d| d.as_secs());
+                let _ = write!(buf, "{elapsed:04}");
+            } else if let Some(time) = time {
+                write_controls_escaped(buf, time);
+            } else if let Some(n) = time_int {
+                buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            }
+            buf.push(b']');
+        }
+        if let Some(caller) = entry.caller() {
+            let _ = write!(buf, "{caller}");
+            if let Some(module) = caller.module {
+                let _ = write!(buf, " {module}()");
+            }
+        }
+        buf.push(b' ');
+        let message = entry
+            .message()
+            .strip_suffix('\n')
+            .unwrap_or(entry.message());
+        let message_start = buf.len();
+        write_controls_escaped(buf, message);
+        let has_fields = !entry.fields().is_empty() || !errors.is_empty();
+        if has_fields {
+            let written = String::from_utf8_lossy(&buf[message_start..])
+                .chars()
+                .count();
+            buf.resize(buf.len() + MESSAGE_WIDTH.saturating_sub(written) + 1, b' ');
+        }
+        if !errors.is_empty() {
+            let _ = write!(buf, " \x1b[{color}m");
+            write_key(buf, self.field_map.resolve(FieldKey::FieldError));
+            buf.extend_from_slice(b"\x1b[0m=");
+            self.write_text(buf, errors);
+        }
+        self.for_each_field(entry, |name, value| {
+            let _ = write!(buf, " \x1b[{color}m");
+            self.write_field_key(buf, name, entry);
+            buf.extend_from_slice(b"\x1b[0m=");
+            self.write_value(buf, value);
+        });
+    }
+
+    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, entry: &Entry) {
+        if clashes(name, &self.field_map, entry.caller().is_some()) {
+            buf.extend_from_slice(b"fields.");
+        }
+        write_key(buf, name);
+    }
+
+    /// Calls `f` for every field that can be written, in insertion or key order.
+    fn for_each_field(&self, entry: &Entry, mut f: impl FnMut(&str, &Value)) {
+        let fields = entry.fields();
+        let writable = |value: &Value| !matches!(value, Value::Invalid(_));
+        if !self.sort_keys {
+            for (name, value) in fields.iter().filter(|(_, v)| writable(v)) {
+                f(name, value);
+            }
+            return;
+        }
+        scratch::with(&ORDER, |order| {
+            order.clear();
+            order.extend((0..fields.len()).filter(|&i| writable(fields.at(i).1)));
+            order.sort_by(|&a, &b| fields.at(a).0.cmp(fields.at(b).0));
+            for &i in order.iter() {
+                let (name, value) = fields.at(i);
+                f(name, value);
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// Scratch for nested JSON values.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Scratch for the sorted field order.
+    static ORDER: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// logrus's level colours: trace and debug gray, info cyan, warning yellow, the rest red.
+fn level_color(level: Level) -> Color {
+    match level {
+        Level::Trace | Level::Debug => Color::White,
+        Level::Info => Color::Cyan,
+        Level::Warn => Color::Yellow,
+        Level::Error | Level::Fatal | Level::Panic => Color::Red,
+    }
+}
+
+impl Formatter for TextFormatter {
+    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+        if self.disable_timestamp {
+            self.write_record(entry, buf, None);
+        } else {
+            with_stamp(&self.timestamp_format, entry.time(), |stamp| {
+                self.write_record(entry, buf, Some(stamp))
+            });
+        }
+        Ok(())
+    }
+}

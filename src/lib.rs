@@ -1,0 +1,75 @@
+//! A structured logger in the style of Go's logrus, built around per-level hooks and
+//! pooled entries.
+//!
+//! A [`Logger`] (out, formatter, per-level hooks, report-caller switch, exit func) hands
+//! out pooled [`Entry`] values carrying ordered [`Fields`]. Logging an entry fires the
+//! hooks registered for its level, then formats it (text or JSON) into the logger's out
+//! in one write. [`MemoryOut`] keeps records in memory and persists them to a file on
+//! every exit path.
+//!
+//! ```
+//! use hooklog::{JsonFormatter, Level, Logger, MemoryOut, info, log_fields};
+//!
+//! let out = MemoryOut::new();
+//! let logger = Logger::builder()
+//!     .level(Level::Debug)
+//!     .formatter(JsonFormatter::new().disable_timestamp(true))
+//!     .out(out.clone())
+//!     .build();
+//!
+//! log_fields!(logger; "user" => "alice", "attempt" => 3).warn("login failed");
+//! info!(logger, "served {} bytes", 512; "path" => "/index.html");
+//!
+//! let text = String::from_utf8(out.contents()).unwrap();
+//! assert_eq!(text.lines().next().unwrap(),
+//!     r#"{"level":"warning","msg":"login failed","user":"alice","attempt":3}"#);
+//! ```
+//!
+//! # Cost
+//!
+//! A disabled level costs one atomic load in the level macros (no argument is evaluated).
+//! An enabled record with static keys and scalar or `&'static str` values allocates
+//! nothing once the pools are warm: entries and their buffers are reused, timestamps are
+//! rendered once per second per thread, and formatting happens outside the out's lock.
+//!
+//! # Features
+//!
+//! - `log`: a bridge so crates that log through the `log` facade reach hooklog.
+//!
+//! # Minimum Rust version
+//!
+//! 1.88.
+
+mod entry;
+mod error;
+mod exit;
+mod fields;
+mod formatter;
+mod global;
+mod hook;
+mod level;
+mod logger;
+mod macros;
+mod out;
+mod pool;
+mod scratch;
+mod signals;
+mod value;
+
+pub use entry::{Caller, Entry};
+pub use error::Error;
+pub use exit::register_exit_handler;
+pub use fields::{Fields, Key};
+pub use formatter::{FieldKey, FieldMap, Formatter, JsonFormatter, TextFormatter, TimestampFormat};
+pub use global::{
+    add_hook, debug, entry, error, exit, fatal, flush, info, is_level_enabled, level, log, logger,
+    panic, set_exit_func, set_formatter, set_level, set_out, set_report_caller, trace, warn,
+    with_error, with_field, with_fields, with_time,
+};
+pub use hook::{Hook, LevelHooks};
+pub use level::{Level, ParseLevelError};
+pub use logger::{Logger, LoggerBuilder};
+pub use macros::__private;
+pub use out::{MemoryOut, Overflow};
+pub use signals::flush_on_signals;
+pub use value::{SharedStr, Value};

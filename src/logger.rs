@@ -1,0 +1,545 @@
+//! `Logger`: level, out, formatter, hooks and exit func, shared by every clone.
+
+use std::any::Any;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use arc_swap::ArcSwap;
+
+use crate::entry::{Caller, Entry};
+use crate::error::{Error, report};
+use crate::exit;
+use crate::fields::{Fields, Key};
+use crate::formatter::{Formatter, TextFormatter};
+use crate::hook::{self, Hook, LevelHooks, Registered};
+use crate::level::Level;
+use crate::value::Value;
+
+/// A logger: a level, an out, a formatter, per-level hooks, a report-caller switch and an
+/// exit func.
+///
+/// `Logger` is a shared handle: clones log to the same place, and every setter takes
+/// `&self` and is seen by the next record on every thread. A record goes through four
+/// steps: the level check (one atomic load; a disabled record costs nothing more), the
+/// hooks registered for its level, the formatter (into a pooled buffer, outside any lock),
+/// and one `write_all` to the out under the out's lock, so concurrent records never
+/// interleave.
+///
+/// ```
+/// use hooklog::{JsonFormatter, Level, Logger, MemoryOut};
+///
+/// let out = MemoryOut::new();
+/// let logger = Logger::builder()
+///     .level(Level::Debug)
+///     .formatter(JsonFormatter::new().disable_timestamp(true))
+///     .out(out.clone())
+///     .build();
+/// logger.with_field("user", "alice").debug("signed in");
+/// assert_eq!(out.contents(), b"{\"level\":\"debug\",\"msg\":\"signed in\",\"user\":\"alice\"}\n");
+/// ```
+#[derive(Clone)]
+pub struct Logger {
+    shared: Arc<Shared>,
+}
+
+/// The state every clone of a logger shares.
+pub(crate) struct Shared {
+    level: AtomicU8,
+    report_caller: AtomicBool,
+    out_is_terminal: AtomicBool,
+    settings: ArcSwap<Settings>,
+    out: OutSlot,
+}
+
+/// What changes rarely and is read on every record: swapped whole, read without a lock.
+#[derive(Clone)]
+struct Settings {
+    formatter: Arc<dyn Formatter>,
+    hooks: LevelHooks,
+    exit_func: Arc<dyn Fn(i32) + Send + Sync>,
+}
+
+/// The out behind its lock, on a cache line of its own so that taking the lock does not
+/// slow down threads reading the level.
+#[repr(align(128))]
+struct OutSlot(Mutex<Box<dyn Write + Send>>);
+
+/// How long an exit path waits for an out held by another thread before giving up on it.
+const EXIT_LOCK_WAIT: Duration = Duration::from_secs(2);
+
+impl Logger {
+    /// A logger writing text to stderr at [`Level::Info`], with no hooks.
+    pub fn new() -> Logger {
+        Logger::builder().build()
+    }
+
+    /// A builder for a logger; see [`LoggerBuilder`] for the defaults.
+    pub fn builder() -> LoggerBuilder {
+        LoggerBuilder::new()
+    }
+
+    /// Sets the level; records less severe than it are discarded. Takes effect for the
+    /// next record on every thread.
+    pub fn set_level(&self, level: Level) {
+        self.shared.level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// The current level.
+    pub fn level(&self) -> Level {
+        Level::from_index(self.shared.level.load(Ordering::Relaxed))
+    }
+
+    /// Whether a record at `level` would be logged: one atomic load.
+    #[inline]
+    pub fn is_level_enabled(&self, level: Level) -> bool {
+        level as u8 <= self.shared.level.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the formatter.
+    pub fn set_formatter(&self, formatter: impl Formatter) {
+        let formatter: Arc<dyn Formatter> = Arc::new(formatter);
+        self.update_settings(|settings| settings.formatter = Arc::clone(&formatter));
+    }
+
+    /// Replaces the out. Whether it is a terminal (for the text formatter's colours) is
+    /// decided here: stdout, stderr and files are checked, any other writer is not one.
+    pub fn set_out(&self, out: impl Write + Send + 'static) {
+        let is_terminal = is_terminal(&out);
+        let old = std::mem::replace(&mut *self.lock_out(), Box::new(out));
+        self.shared
+            .out_is_terminal
+            .store(is_terminal, Ordering::Relaxed);
+        flush_replaced_out(old);
+    }
+
+    /// Adds a hook for the levels it names.
+    pub fn add_hook(&self, hook: impl Hook) {
+        let registered = Registered::new(hook);
+        self.update_settings(|settings| settings.hooks.push(Arc::clone(&registered)));
+    }
+
+    /// Replaces all hooks, returning the old ones.
+    pub fn replace_hooks(&self, hooks: LevelHooks) -> LevelHooks {
+        let old = self.update_settings(|settings| settings.hooks = hooks.clone());
+        old.hooks.clone()
+    }
+
+    /// Turns reporting of the caller (`func`, `file`) on or off.
+    pub fn set_report_caller(&self, report_caller: bool) {
+        self.shared
+            .report_caller
+            .store(report_caller, Ordering::Relaxed);
+    }
+
+    /// Whether records carry their caller.
+    pub fn report_caller(&self) -> bool {
+        self.shared.report_caller.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the exit func, which [`exit`](Logger::exit) and `fatal` call last
+    /// (default: `std::process::exit`). Tests set one that records the code.
+    pub fn set_exit_func(&self, exit_func: impl Fn(i32) + Send + Sync + 'static) {
+        let exit_func: Arc<dyn Fn(i32) + Send + Sync> = Arc::new(exit_func);
+        self.update_settings(|settings| settings.exit_func = Arc::clone(&exit_func));
+    }
+
+    /// An empty entry from the pool.
+    pub fn entry(&self) -> Entry {
+        Entry::new(self.clone())
+    }
+
+    /// An entry with one field.
+    pub fn with_field(&self, key: impl Into<Key>, value: impl Into<Value>) -> Entry {
+        self.entry().with_field(key, value)
+    }
+
+    /// An entry with `fields`.
+    pub fn with_fields(&self, fields: Fields) -> Entry {
+        self.entry().with_fields(fields)
+    }
+
+    /// An entry with the field `"error"` holding `err.to_string()`.
+    pub fn with_error(&self, err: &(dyn std::error::Error + 'static)) -> Entry {
+        self.entry().with_error(err)
+    }
+
+    /// An entry whose records carry `time` instead of the clock's.
+    pub fn with_time(&self, time: SystemTime) -> Entry {
+        self.entry().with_time(time)
+    }
+
+    /// Logs a record at `level` (a no-op if disabled); at [`Level::Panic`] it then panics
+    /// with the message.
+    #[track_caller]
+    pub fn log(&self, level: Level, msg: impl fmt::Display) {
+        let location = Location::caller();
+        if self.is_level_enabled(level) {
+            let mut entry = self.entry();
+            self.dispatch(&mut entry, level, format_args!("{msg}"), location, None);
+        }
+        if level == Level::Panic {
+            panic!("{msg}");
+        }
+    }
+
+    /// Logs at [`Level::Trace`].
+    #[track_caller]
+    pub fn trace(&self, msg: impl fmt::Display) {
+        self.log(Level::Trace, msg)
+    }
+
+    /// Logs at [`Level::Debug`].
+    #[track_caller]
+    pub fn debug(&self, msg: impl fmt::Display) {
+        self.log(Level::Debug, msg)
+    }
+
+    /// Logs at [`Level::Info`].
+    #[track_caller]
+    pub fn info(&self, msg: impl fmt::Display) {
+        self.log(Level::Info, msg)
+    }
+
+    /// Logs at [`Level::Warn`].
+    #[track_caller]
+    pub fn warn(&self, msg: impl fmt::Display) {
+        self.log(Level::Warn, msg)
+    }
+
+    /// Logs at [`Level::Error`].
+    #[track_caller]
+    pub fn error(&self, msg: impl fmt::Display) {
+        self.log(Level::Error, msg)
+    }
+
+    /// Logs at [`Level::Fatal`], then calls [`exit(1)`](Logger::exit). Returns only if the
+    /// exit func returns.
+    #[track_caller]
+    pub fn fatal(&self, msg: impl fmt::Display) {
+        self.log(Level::Fatal, msg);
+        self.exit(1);
+    }
+
+    /// Logs at [`Level::Panic`], then panics with the message.
+    #[track_caller]
+    pub fn panic(&self, msg: impl fmt::Display) -> ! {
+        self.log(Level::Panic, &msg);
+        unreachable!("logging at Level::Panic panics")
+    }
+
+    /// Ends the process the logger's way: runs every registered exit handler (each once,
+    /// in registration order), flushes the outs and hooks of every logger, then calls the
+    /// exit func with `code`. Returns only if the exit func returns.
+    pub fn exit(&self, code: i32) {
+        exit::run_exit_handlers();
+        exit::flush_all_for_exit();
+        let exit_func = Arc::clone(&self.shared.settings.load().exit_func);
+        exit_func(code);
+    }
+
+    /// Flushes the out, then every hook; all are flushed even if one fails, and the first
+    /// error is returned.
+    ///
+    /// # Errors
+    ///
+    /// The first error from the out's `flush` or a hook's [`Hook::flush`].
+    pub fn flush(&self) -> Result<(), Error> {
+        let out = self.lock_out().flush().map_err(Error::from);
+        let hooks = self.shared.settings.load().hooks.flush();
+        out.and(hooks)
+    }
+
+    /// Formats `entry` as a record at `level` with message `args`, after firing the hooks.
+    /// The caller has checked the level.
+    pub(crate) fn dispatch(
+        &self,
+        entry: &mut Entry,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        location: &'static Location<'static>,
+        module: Option<&'static str>,
+    ) {
+        let shared = &*self.shared;
+        let data = entry.data_mut();
+        data.level = level;
+        data.message.clear();
+        if fmt::Write::write_fmt(&mut data.message, args).is_err() {
+            data.message.push_str("<message Display failed>");
+        }
+        data.time = data.fixed_time.unwrap_or_else(SystemTime::now);
+        data.caller = shared
+            .report_caller
+            .load(Ordering::Relaxed)
+            .then(|| Caller::new(location, module));
+
+        let settings = shared.settings.load();
+        if settings.hooks.has_level(level) && !hook::in_hook() {
+            settings.hooks.fire_contained(level, entry);
+        }
+        let mut buf = std::mem::take(&mut entry.data_mut().buf);
+        buf.clear();
+        match settings.formatter.format(entry, &mut buf) {
+            Ok(()) => {
+                if let Err(e) = self.lock_out().write_all(&buf) {
+                    report(format_args!("failed to write a record to the out: {e}"));
+                }
+            }
+            Err(e) => report(format_args!("failed to format a record: {e}")),
+        }
+        entry.data_mut().buf = buf;
+    }
+
+    /// Logs an entry the caller owns; the level macros' path. The caller has checked the
+    /// level.
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn __log_owned(
+        &self,
+        mut entry: Entry,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        module: &'static str,
+    ) {
+        self.dispatch(&mut entry, level, args, Location::caller(), Some(module));
+        match level {
+            Level::Panic => panic!("{}", entry.message()),
+            Level::Fatal => self.exit(1),
+            _ => {}
+        }
+    }
+
+    /// Whether the out is a terminal; the text formatter colours only then (by default).
+    pub(crate) fn out_is_terminal(&self) -> bool {
+        self.shared.out_is_terminal.load(Ordering::Relaxed)
+    }
+
+    fn lock_out(&self) -> MutexGuard<'_, Box<dyn Write + Send>> {
+        self.shared
+            .out
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Applies `change` to a copy of the settings and swaps it in; returns the old ones.
+    fn update_settings(&self, mut change: impl FnMut(&mut Settings)) -> Arc<Settings> {
+        self.shared.settings.rcu(|current| {
+            let mut next = Settings::clone(current);
+            change(&mut next);
+            next
+        })
+    }
+}
+
+impl exit::ExitFlush for Shared {
+    fn flush_at_exit(&self) {
+        let deadline = Instant::now() + EXIT_LOCK_WAIT;
+        loop {
+            match self.out.0.try_lock() {
+                Ok(mut out) => {
+                    if let Err(e) = out.flush() {
+                        report(format_args!("failed to flush the out: {e}"));
+                    }
+                    break;
+                }
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    if let Err(e) = poisoned.into_inner().flush() {
+                        report(format_args!("failed to flush the out: {e}"));
+                    }
+                    break;
+                }
+                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    report(format_args!(
+                        "the out stayed locked for {EXIT_LOCK_WAIT:?} at exit; not flushed"
+                    ));
+                    break;
+                }
+            }
+        }
+        self.settings.load().hooks.flush_reporting();
+    }
+}
+
+impl Drop for Shared {
+    /// The last handle is gone: deliver what the out and hooks still hold.
+    fn drop(&mut self) {
+        let out = self.out.0.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Err(e) = out.flush() {
+            report(format_args!("failed to flush the out: {e}"));
+        }
+        self.settings.load().hooks.flush_reporting();
+    }
+}
+
+impl PartialEq for Logger {
+    /// Two handles are equal when they are clones of one logger.
+    fn eq(&self, other: &Logger) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for Logger {}
+
+impl Default for Logger {
+    fn default() -> Logger {
+        Logger::new()
+    }
+}
+
+impl fmt::Debug for Logger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Logger")
+            .field("level", &self.level())
+            .field("report_caller", &self.report_caller())
+            .field("hooks", &self.shared.settings.load().hooks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Logger`].
+///
+/// | setting | default |
+/// |---|---|
+/// | level | [`Level::Info`] |
+/// | formatter | [`TextFormatter::new()`] |
+/// | out | stderr |
+/// | hooks | none |
+/// | report caller | off |
+/// | exit func | `std::process::exit` |
+///
+/// ```
+/// use hooklog::{JsonFormatter, Level, Logger};
+///
+/// let logger = Logger::builder()
+///     .level(Level::Warn)
+///     .formatter(JsonFormatter::new())
+///     .out(std::io::stdout())
+///     .report_caller(true)
+///     .build();
+/// assert!(!logger.is_level_enabled(Level::Info));
+/// ```
+#[must_use]
+pub struct LoggerBuilder {
+    level: Level,
+    formatter: Arc<dyn Formatter>,
+    out: Box<dyn Write + Send>,
+    out_is_terminal: bool,
+    hooks: LevelHooks,
+    report_caller: bool,
+    exit_func: Arc<dyn Fn(i32) + Send + Sync>,
+}
+
+impl LoggerBuilder {
+    fn new() -> LoggerBuilder {
+        LoggerBuilder {
+            level: Level::Info,
+            formatter: Arc::new(TextFormatter::new()),
+            out: Box::new(io::stderr()),
+            out_is_terminal: io::stderr().is_terminal(),
+            hooks: LevelHooks::new(),
+            report_caller: false,
+            exit_func: Arc::new(|code| std::process::exit(code)),
+        }
+    }
+
+    /// The level.
+    pub fn level(mut self, level: Level) -> LoggerBuilder {
+        self.level = level;
+        self
+    }
+
+    /// The formatter.
+    pub fn formatter(mut self, formatter: impl Formatter) -> LoggerBuilder {
+        self.formatter = Arc::new(formatter);
+        self
+    }
+
+    /// The out.
+    pub fn out(mut self, out: impl Write + Send + 'static) -> LoggerBuilder {
+        self.out_is_terminal = is_terminal(&out);
+        self.out = Box::new(out);
+        self
+    }
+
+    /// Adds a hook.
+    pub fn hook(mut self, hook: impl Hook) -> LoggerBuilder {
+        self.hooks.add(hook);
+        self
+    }
+
+    /// Replaces the hooks added so far with `hooks`.
+    pub fn hooks(mut self, hooks: LevelHooks) -> LoggerBuilder {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Whether records carry their caller.
+    pub fn report_caller(mut self, report_caller: bool) -> LoggerBuilder {
+        self.report_caller = report_caller;
+        self
+    }
+
+    /// The exit func.
+    pub fn exit_func(mut self, exit_func: impl Fn(i32) + Send + Sync + 'static) -> LoggerBuilder {
+        self.exit_func = Arc::new(exit_func);
+        self
+    }
+
+    /// The logger. It is registered so that every exit path the crate covers flushes it.
+    pub fn build(self) -> Logger {
+        let shared = Arc::new(Shared {
+            level: AtomicU8::new(self.level as u8),
+            report_caller: AtomicBool::new(self.report_caller),
+            out_is_terminal: AtomicBool::new(self.out_is_terminal),
+            settings: ArcSwap::from_pointee(Settings {
+                formatter: self.formatter,
+                hooks: self.hooks,
+                exit_func: self.exit_func,
+            }),
+            out: OutSlot(Mutex::new(self.out)),
+        });
+        let flusher: Arc<dyn exit::ExitFlush> = shared.clone();
+        exit::register(Arc::downgrade(&flusher));
+        Logger { shared }
+    }
+}
+
+impl fmt::Debug for LoggerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoggerBuilder")
+            .field("level", &self.level)
+            .field("hooks", &self.hooks)
+            .field("report_caller", &self.report_caller)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `out` is a terminal: stdout, stderr and files are asked, other writers are not
+/// terminals.
+fn is_terminal<W: Write + 'static>(out: &W) -> bool {
+    let out = out as &dyn Any;
+    if let Some(stderr) = out.downcast_ref::<io::Stderr>() {
+        stderr.is_terminal()
+    } else if let Some(stdout) = out.downcast_ref::<io::Stdout>() {
+        stdout.is_terminal()
+    } else if let Some(file) = out.downcast_ref::<File>() {
+        file.is_terminal()
+    } else {
+        false
+    }
+}
+
+/// Flushes an out that was replaced, reporting a failure.
+fn flush_replaced_out(mut old: Box<dyn Write + Send>) {
+    if let Err(e) = old.flush() {
+        report(format_args!("failed to flush the replaced out: {e}"));
+    }
+}

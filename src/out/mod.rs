@@ -1,0 +1,5 @@
+//! Outs provided by hooklog: [`MemoryOut`].
+
+mod memory;
+
+pub use memory::{MemoryOut, Overflow};

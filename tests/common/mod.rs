@@ -1,0 +1,82 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+use hooklog::{Formatter, JsonFormatter, Level, Logger, MemoryOut, TextFormatter};
+
+/// A logger at `Trace` writing through `formatter` into a fresh capture buffer.
+pub fn capture(formatter: impl Formatter) -> (Logger, MemoryOut) {
+    let out = MemoryOut::new();
+    let logger = Logger::builder()
+        .level(Level::Trace)
+        .formatter(formatter)
+        .out(out.clone())
+        .build();
+    (logger, out)
+}
+
+/// Plain text without timestamps or colours.
+pub fn text() -> TextFormatter {
+    TextFormatter::new()
+        .disable_timestamp(true)
+        .disable_colors(true)
+}
+
+/// JSON without timestamps.
+pub fn json() -> JsonFormatter {
+    JsonFormatter::new().disable_timestamp(true)
+}
+
+/// The captured text.
+pub fn output(out: &MemoryOut) -> String {
+    String::from_utf8(out.contents()).expect("records are UTF-8")
+}
+
+/// The captured lines.
+pub fn lines(out: &MemoryOut) -> Vec<String> {
+    output(out).lines().map(str::to_owned).collect()
+}
+
+/// The captured JSON records.
+pub fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
+    lines(out)
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+        .collect()
+}
+
+/// Runs the ignored test `name` of this test binary in a child process with `env` set.
+pub fn run_child_test(name: &str, env: &[(&str, &str)]) -> Output {
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut command = Command::new(exe);
+    command
+        .args([
+            "--exact",
+            name,
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("HOOKLOG_CHILD", "1")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("child test runs")
+}
+
+/// Whether this process is a child started by [`run_child_test`].
+pub fn is_child() -> bool {
+    std::env::var_os("HOOKLOG_CHILD").is_some()
+}
+
+/// The lines a child wrote to stderr that came from hooklog.
+pub fn hooklog_reports(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.starts_with("hooklog: "))
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,75 @@
+//! The global logger and the free functions; one test, as they share the global state.
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use hooklog::{Entry, Error, Hook, Level, MemoryOut};
+
+struct Count(Arc<Mutex<usize>>);
+
+impl Hook for Count {
+    fn fire(&self, _: &mut Entry) -> Result<(), Error> {
+        *self.0.lock().unwrap() += 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn free_functions_and_macros_use_the_global_logger() {
+    let out = MemoryOut::new();
+    let fired = Arc::new(Mutex::new(0));
+    let exits = Arc::new(Mutex::new(Vec::new()));
+    hooklog::set_out(out.clone());
+    hooklog::set_formatter(common::text());
+    hooklog::set_level(Level::Debug);
+    assert_eq!(hooklog::level(), Level::Debug);
+    assert!(hooklog::is_level_enabled(Level::Debug));
+    hooklog::add_hook(Count(Arc::clone(&fired)));
+    let recorded = Arc::clone(&exits);
+    hooklog::set_exit_func(move |code| recorded.lock().unwrap().push(code));
+
+    hooklog::trace("hidden");
+    hooklog::debug("d");
+    hooklog::info("i");
+    hooklog::warn("w");
+    hooklog::error("e");
+    hooklog::with_field("k", 1).info("field");
+    hooklog::with_fields(hooklog::fields! { "a" => 1, "b" => 2 }).info("fields");
+    hooklog::with_error(&std::io::Error::other("boom")).error("failed");
+    hooklog::with_time(std::time::UNIX_EPOCH).info("epoch");
+    hooklog::info!("macro {}", 1; "m" => true);
+    hooklog::log_fields! { "lf" => "x" }.warn("log_fields");
+    hooklog::fatal("fatal");
+    hooklog::exit(7);
+    hooklog::flush().unwrap();
+
+    assert_eq!(
+        common::lines(&out),
+        [
+            "level=debug msg=d",
+            "level=info msg=i",
+            "level=warning msg=w",
+            "level=error msg=e",
+            "level=info msg=field k=1",
+            "level=info msg=fields a=1 b=2",
+            "level=error msg=failed error=boom",
+            "level=info msg=epoch",
+            "level=info msg=\"macro 1\" m=true",
+            "level=warning msg=log_fields lf=x",
+            "level=fatal msg=fatal",
+        ]
+    );
+    assert_eq!(*fired.lock().unwrap(), 11);
+    assert_eq!(*exits.lock().unwrap(), [1, 7]);
+
+    hooklog::set_report_caller(true);
+    hooklog::info("with caller");
+    assert!(
+        common::lines(&out)
+            .last()
+            .unwrap()
+            .contains("file=\"tests/global.rs:")
+    );
+    let payload = std::panic::catch_unwind(|| hooklog::panic("global panic")).unwrap_err();
+    assert_eq!(payload.downcast_ref::<String>().unwrap(), "global panic");
+}

@@ -1,0 +1,302 @@
+//! Every exit path persists a `MemoryOut`: each test runs `examples/exit_paths.rs` in a
+//! child process, ends it one way, and checks the file holds every record once, in order.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The example binary, built on first use if the test run did not build it.
+fn example() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let path = exe
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("examples/exit_paths");
+        if !path.exists() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--example", "exit_paths"])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building examples/exit_paths failed");
+        }
+        path
+    })
+}
+
+/// A fresh directory for one test's files.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hooklog-exit-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(how: &str, file: &Path) -> Output {
+    Command::new(example())
+        .args([how, file.to_str().unwrap()])
+        .output()
+        .expect("child runs")
+}
+
+/// The `n` of every record in the file, in file order.
+fn record_numbers(file: &Path) -> Vec<u64> {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    text.lines()
+        .filter(|line| line.starts_with("level=info"))
+        .map(|line| {
+            let n = line
+                .rsplit_once(" n=")
+                .unwrap_or_else(|| panic!("{line:?}"))
+                .1;
+            n.parse().unwrap_or_else(|e| panic!("{line:?}: {e}"))
+        })
+        .collect()
+}
+
+/// Asserts the file holds records 0..count, each once, in order.
+fn assert_all_records(file: &Path, count: u64) {
+    let numbers = record_numbers(file);
+    assert_eq!(
+        numbers.len() as u64,
+        count,
+        "record count in {}",
+        file.display()
+    );
+    assert!(
+        numbers.iter().copied().eq(0..count),
+        "records out of order or repeated"
+    );
+}
+
+fn hook_flushed(output: &Output) -> bool {
+    String::from_utf8_lossy(&output.stderr).contains("HOOK-FLUSHED")
+}
+
+#[test]
+fn return_from_main() {
+    let file = temp_dir("return").join("nested/dir/app.log");
+    let output = run("return", &file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert!(hook_flushed(&output));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o002, 0, "log file is world-writable: {mode:o}");
+    let dir_mode = std::fs::metadata(file.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        dir_mode & 0o002,
+        0,
+        "log directory is world-writable: {dir_mode:o}"
+    );
+}
+
+#[test]
+fn process_exit_keeps_its_code() {
+    let file = temp_dir("exit").join("app.log");
+    let output = run("exit", &file);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert!(hook_flushed(&output));
+}
+
+#[test]
+fn fatal_exits_with_1_and_its_record_is_last() {
+    let file = temp_dir("fatal").join("app.log");
+    let output = run("fatal", &file);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_all_records(&file, 1000);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().last(), Some("level=fatal msg=\"the end\""));
+    assert!(hook_flushed(&output));
+}
+
+#[test]
+fn panic_on_the_main_thread() {
+    let file = temp_dir("panic-main").join("app.log");
+    let output = run("panic-main", &file);
+    assert_eq!(output.status.code(), Some(101), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert!(hook_flushed(&output));
+}
+
+#[test]
+fn panic_on_another_thread_without_atexit() {
+    let file = temp_dir("panic-thread").join("app.log");
+    let output = run("panic-thread", &file);
+    assert_eq!(output.status.code(), Some(101), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert!(hook_flushed(&output));
+}
+
+#[test]
+fn panic_that_aborts() {
+    let file = temp_dir("panic-abort").join("app.log");
+    let output = run("panic-abort", &file);
+    assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert!(hook_flushed(&output));
+}
+
+/// Starts the child and waits until it says READY.
+fn spawn_ready(how: &str, file: &Path) -> std::process::Child {
+    let mut child = Command::new(example())
+        .args([how, file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("child starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "READY\n");
+    child
+}
+
+#[test]
+fn sigterm_sigint_and_sighup_after_flush_on_signals() {
+    for (signal, name) in [
+        (libc::SIGTERM, "sigterm"),
+        (libc::SIGINT, "sigint"),
+        (libc::SIGHUP, "sighup"),
+    ] {
+        let file = temp_dir(name).join("app.log");
+        let child = spawn_ready("signal", &file);
+        // SAFETY: sends a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(128 + signal),
+            "{name}: {output:?}"
+        );
+        assert_all_records(&file, 1000);
+        assert!(hook_flushed(&output), "{name}");
+    }
+}
+
+#[test]
+fn flush_every_bounds_what_sigkill_takes() {
+    let file = temp_dir("periodic").join("app.log");
+    let mut child = spawn_ready("periodic", &file);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&file).map_or(0, |t| t.lines().count()) < 100 {
+        assert!(
+            Instant::now() < deadline,
+            "the periodic flush never wrote the records"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_all_records(&file, 100);
+}
+
+#[test]
+fn bounded_flush_keeps_every_record_in_little_memory() {
+    let file = temp_dir("flood").join("app.log");
+    let output = run("flood", &file);
+    assert!(output.status.success(), "{output:?}");
+    assert_all_records(&file, 200_000);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let figures: Vec<u64> = stdout
+        .trim()
+        .strip_prefix("VmHWM ")
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .split(' ')
+        .map(|kv| kv.split_once('=').unwrap().1.parse().unwrap())
+        .collect();
+    let (before, after) = (figures[0], figures[1]);
+    println!("peak RSS: {before} KiB after warm-up, {after} KiB after 200,000 records");
+    assert!(
+        after - before < 4 * 1024,
+        "peak RSS grew {} KiB",
+        after - before
+    );
+}
+
+#[test]
+fn drop_oldest_keeps_the_newest_whole_records() {
+    let file = temp_dir("recorder").join("app.log");
+    let output = run("recorder", &file);
+    assert!(output.status.success(), "{output:?}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.len() <= 4096, "{} bytes", text.len());
+    assert!(text.starts_with("level=info msg=\"record "), "{text:.80}");
+    let numbers = record_numbers(&file);
+    let first = numbers[0];
+    assert!(first > 0);
+    assert!(
+        numbers.iter().copied().eq(first..1000),
+        "not the newest, contiguous records"
+    );
+}
+
+/// Runs `how` with a file that cannot be written and checks the records reach stderr
+/// after one line that says why, and the exit code is unchanged.
+fn assert_bytes_go_to_stderr(how: &str, file: &Path, reason: &str) {
+    let output = run(how, file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let reports: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("hooklog: "))
+        .collect();
+    assert_eq!(reports.len(), 1, "{stderr}");
+    assert!(
+        reports[0].starts_with("hooklog: could not persist ") && reports[0].contains(reason),
+        "{}",
+        reports[0]
+    );
+    println!("{}", reports[0]);
+    let records: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("level=info"))
+        .collect();
+    assert_eq!(records.len(), 1000);
+    assert!(
+        records
+            .iter()
+            .enumerate()
+            .all(|(n, l)| l.ends_with(&format!(" n={n}")))
+    );
+}
+
+#[test]
+fn a_path_under_a_regular_file_sends_the_bytes_to_stderr() {
+    let dir = temp_dir("not-a-dir");
+    std::fs::write(dir.join("file"), b"").unwrap();
+    assert_bytes_go_to_stderr(
+        "return",
+        &dir.join("file/app.log"),
+        "is a file, not a directory",
+    );
+}
+
+#[test]
+fn a_full_disk_sends_the_bytes_to_stderr() {
+    assert_bytes_go_to_stderr("return", Path::new("/dev/full"), "No space left on device");
+}
+
+#[test]
+fn a_read_only_directory_sends_the_bytes_to_stderr() {
+    let dir = temp_dir("read-only");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // The child drops to `nobody` when run as root, for whom the mode is no obstacle.
+    assert_bytes_go_to_stderr(
+        "unwritable-as-nobody",
+        &dir.join("app.log"),
+        "Permission denied",
+    );
+}

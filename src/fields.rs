@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use indexmap::IndexMap;
+use std::collections::HashMap;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::value::{SharedStr, Value};
@@ -10,9 +11,9 @@ use crate::value::{SharedStr, Value};
 /// A field key: a `&'static str` (no allocation) or a `String` (shared once built).
 pub type Key = SharedStr;
 
-/// Fields are hashed with foldhash: keys are short and SipHash would cost more than the
-/// rest of an insert.
-type Hasher = foldhash::fast::RandomState;
+/// Up to this many fields, a key is found by scanning, which for records of a dozen
+/// fields is several times faster than hashing; past it, a hash index keeps lookups O(1).
+const SCAN_LIMIT: usize = 32;
 
 /// An ordered map of fields: iteration follows insertion order, and inserting an
 /// existing key replaces its value in place.
@@ -28,9 +29,14 @@ type Hasher = foldhash::fast::RandomState;
 /// assert_eq!(keys, ["user", "attempt"]);
 /// assert_eq!(fields.get("user").and_then(|v| v.as_str()), Some("bob"));
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Fields {
-    map: IndexMap<Key, Value, Hasher>,
+    entries: Vec<(Key, Value)>,
+    /// The [`fingerprint`] of each key, in step with `entries`: a scan compares these
+    /// words and touches a key only when its fingerprint matches.
+    fingerprints: Vec<u64>,
+    /// Positions of the keys in `entries`, kept once there are more than `SCAN_LIMIT`.
+    index: Option<HashMap<Key, usize, foldhash::fast::RandomState>>,
 }
 
 impl Fields {
@@ -42,7 +48,9 @@ impl Fields {
     /// An empty map with room for `capacity` fields.
     pub fn with_capacity(capacity: usize) -> Fields {
         Fields {
-            map: IndexMap::with_capacity_and_hasher(capacity, Hasher::default()),
+            entries: Vec::with_capacity(capacity),
+            fingerprints: Vec::with_capacity(capacity),
+            index: None,
         }
     }
 
@@ -50,57 +58,87 @@ impl Fields {
     /// value is returned. Allocates only when the map must grow or the key or value owns
     /// a `String`.
     pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) -> Option<Value> {
-        self.map.insert(key.into(), value.into())
+        let key = key.into();
+        let value = value.into();
+        let fingerprint = fingerprint(&key);
+        match self.position_by(&key, fingerprint) {
+            Some(at) => Some(std::mem::replace(&mut self.entries[at].1, value)),
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(key.clone(), self.entries.len());
+                }
+                self.entries.push((key, value));
+                self.fingerprints.push(fingerprint);
+                if self.index.is_none() && self.entries.len() > SCAN_LIMIT {
+                    self.rebuild_index();
+                }
+                None
+            }
+        }
     }
 
     /// The value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.map.get(key)
+        self.position(key).map(|at| &self.entries[at].1)
     }
 
     /// A mutable reference to the value of `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.map.get_mut(key)
+        self.position(key).map(|at| &mut self.entries[at].1)
     }
 
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// Removes `key` and returns its value; the other fields keep their order (O(n)).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.map.shift_remove(key)
+        let at = self.position(key)?;
+        let (_, value) = self.entries.remove(at);
+        self.fingerprints.remove(at);
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
+        Some(value)
     }
 
     /// The number of fields.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 
     /// Removes every field, keeping the allocated capacity.
     pub fn clear(&mut self) {
-        self.map.clear()
+        self.entries.clear();
+        self.fingerprints.clear();
+        self.index = None;
     }
 
     /// The fields in insertion order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + Clone {
-        self.map.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// The values in insertion order, mutably.
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        self.map.values_mut()
+        self.entries.iter_mut().map(|(_, v)| v)
     }
 
     /// Sorts the fields by key (stable).
     pub fn sort_keys(&mut self) {
-        self.map.sort_keys()
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.fingerprints.clear();
+        self.fingerprints
+            .extend(self.entries.iter().map(|(k, _)| fingerprint(k)));
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
     }
 
     /// The field at `index` in insertion order.
@@ -109,16 +147,68 @@ impl Fields {
     ///
     /// If `index >= self.len()`.
     pub(crate) fn at(&self, index: usize) -> (&str, &Value) {
-        let (k, v) = self.map.get_index(index).expect("field index in bounds");
+        let (k, v) = &self.entries[index];
         (k.as_str(), v)
     }
 
-    /// Makes `self` a copy of `other`, reusing `self`'s allocations. (`clone_from` would
-    /// reallocate the index table whenever the two tables differ in size.)
+    /// Makes `self` a copy of `other`, reusing `self`'s allocations.
     pub(crate) fn copy_from(&mut self, other: &Fields) {
-        self.map.clear();
-        self.map
-            .extend(other.map.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.entries.clone_from(&other.entries);
+        self.fingerprints.clone_from(&other.fingerprints);
+        self.index.clone_from(&other.index);
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.position_by(key, fingerprint(key))
+    }
+
+    fn position_by(&self, key: &str, fingerprint: u64) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self
+                .fingerprints
+                .iter()
+                .enumerate()
+                .filter(|&(_, &f)| f == fingerprint)
+                .map(|(at, _)| at)
+                .find(|&at| self.entries[at].0.as_str() == key),
+        }
+    }
+
+    fn rebuild_index(&mut self) {
+        let index = self.index.get_or_insert_with(HashMap::default);
+        index.clear();
+        index.extend(
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(at, (k, _))| (k.clone(), at)),
+        );
+    }
+}
+
+/// A word summarising `key`: its length and its first eight bytes (overlapping loads for
+/// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
+#[inline]
+fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let n = bytes.len();
+    let head = if let Some(first) = bytes.first_chunk::<8>() {
+        u64::from_le_bytes(*first)
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
+        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
+        u64::from(lo) | (u64::from(hi) << 32)
+    } else {
+        bytes.iter().fold(0, |word, &b| (word << 8) | u64::from(b))
+    };
+    head ^ (n as u64).rotate_right(8)
+}
+
+impl PartialEq for Fields {
+    /// Equal when they hold the same fields in the same order.
+    fn eq(&self, other: &Fields) -> bool {
+        self.entries == other.entries
     }
 }
 
@@ -146,10 +236,10 @@ impl<K: Into<Key>, V: Into<Value>> Extend<(K, V)> for Fields {
 
 impl IntoIterator for Fields {
     type Item = (Key, Value);
-    type IntoIter = indexmap::map::IntoIter<Key, Value>;
+    type IntoIter = std::vec::IntoIter<(Key, Value)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.map.into_iter()
+        self.entries.into_iter()
     }
 }
 

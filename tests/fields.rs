@@ -152,3 +152,53 @@ fn fields_serialize_in_order() {
         r#"{"z":1,"a":"inf","m":null}"#
     );
 }
+
+#[test]
+fn many_fields_stay_ordered_and_unique_past_the_scan_limit() {
+    let mut fields = Fields::new();
+    for i in 0..100 {
+        fields.insert(format!("key{i}"), i);
+    }
+    for i in (0..100).step_by(3) {
+        assert_eq!(fields.insert(format!("key{i}"), -i), Some(Value::I64(i)));
+    }
+    assert_eq!(fields.len(), 100);
+    assert_eq!(fields.remove("key50"), Some(Value::I64(50)));
+    assert_eq!(fields.get("key51"), Some(&Value::I64(-51)));
+    assert_eq!(fields.get("key99"), Some(&Value::I64(-99)));
+    let keys: Vec<String> = fields.iter().map(|(k, _)| k.to_owned()).collect();
+    let expected: Vec<String> = (0..100)
+        .filter(|&i| i != 50)
+        .map(|i| format!("key{i}"))
+        .collect();
+    assert_eq!(keys, expected);
+    fields.sort_keys();
+    assert_eq!(fields.get("key7"), Some(&Value::I64(7)));
+    fields.clear();
+    assert!(fields.get("key7").is_none());
+    fields.insert("again", 1);
+    assert_eq!(fields.get("again"), Some(&Value::I64(1)));
+}
+
+#[test]
+fn keys_that_share_a_prefix_or_length_are_distinct() {
+    let mut fields = Fields::new();
+    for key in [
+        "",
+        "a",
+        "ab",
+        "ba",
+        "abcd",
+        "abce",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefghj",
+        "int",
+        "int64",
+    ] {
+        assert_eq!(fields.insert(key, key.len()), None, "{key}");
+    }
+    assert_eq!(fields.len(), 11);
+    assert_eq!(fields.get("abcdefghj"), Some(&Value::U64(9)));
+    assert_eq!(fields.insert("abcdefghi", 0), Some(Value::U64(9)));
+}

@@ -60,20 +60,88 @@ pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
     buf.push(b'"');
 }
 
-/// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\`)
+/// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\\`)
 /// never reach the output raw, so a record stays one line.
+#[inline]
 pub(crate) fn write_escaped(buf: &mut Vec<u8>, s: &str, html: bool) {
-    escape_with(buf, s, if html { &ESCAPE_HTML } else { &ESCAPE });
+    if html {
+        escape_with::<true, true>(buf, s, &ESCAPE_HTML);
+    } else {
+        escape_with::<true, false>(buf, s, &ESCAPE);
+    }
 }
 
 /// Writes `s` with only its control characters escaped (as JSON escapes), for text that
 /// stands without quotes: it stays on one line and cannot carry terminal escapes.
 pub(crate) fn write_controls_escaped(buf: &mut Vec<u8>, s: &str) {
-    escape_with(buf, s, &ESCAPE_CONTROLS);
+    escape_with::<false, false>(buf, s, &ESCAPE_CONTROLS);
 }
 
-fn escape_with(buf: &mut Vec<u8>, s: &str, table: &[u8; 256]) {
+/// Escapes by `table`, which must escape exactly the bytes [`word_needs_escape`] finds
+/// for the same `QUOTES` and `HTML`.
+#[inline]
+fn escape_with<const QUOTES: bool, const HTML: bool>(
+    buf: &mut Vec<u8>,
+    s: &str,
+    table: &[u8; 256],
+) {
     let bytes = s.as_bytes();
+    let clean = clean_prefix::<QUOTES, HTML>(bytes);
+    buf.extend_from_slice(&bytes[..clean]);
+    if clean < bytes.len() {
+        escape_rest(buf, &bytes[clean..], table);
+    }
+}
+
+/// The length of the longest prefix of `bytes` that certainly needs no escaping, found
+/// eight bytes at a time; the common case, a string that needs none, is one pass.
+#[inline]
+fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
+    // Most keys and many values fit in one word: no loop at all.
+    if bytes.len() <= 8 {
+        let clean = bytes.is_empty() || !word_needs_escape::<QUOTES, HTML>(tail_word(bytes));
+        return if clean { bytes.len() } else { 0 };
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    for (i, chunk) in chunks.by_ref().enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if word_needs_escape::<QUOTES, HTML>(word) {
+            return i * 8;
+        }
+    }
+    let tail = chunks.remainder();
+    if tail.is_empty() || !word_needs_escape::<QUOTES, HTML>(tail_word(bytes)) {
+        bytes.len()
+    } else {
+        bytes.len() - tail.len()
+    }
+}
+
+/// A word holding the last `len % 8` bytes of `bytes`: the last eight bytes when there
+/// are that many (the overlap was already found clean), else the bytes read with two
+/// overlapping loads and the rest filled with `a`, which never needs escaping.
+#[inline]
+fn tail_word(bytes: &[u8]) -> u64 {
+    const FILL: u64 = ONES * b'a' as u64;
+    let n = bytes.len();
+    if let Some(last) = bytes.last_chunk::<8>() {
+        u64::from_le_bytes(*last)
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
+        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
+        u64::from(lo) | (u64::from(hi) << 32)
+    } else if n >= 2 {
+        let lo = u16::from_le_bytes(bytes[..2].try_into().expect("two bytes"));
+        let hi = u16::from_le_bytes(bytes[n - 2..].try_into().expect("two bytes"));
+        (FILL << 32) | (u64::from(hi) << 16) | u64::from(lo)
+    } else {
+        (FILL << 8) | u64::from(bytes[0])
+    }
+}
+
+/// Escapes `bytes` byte by byte by `table`.
+#[cold]
+fn escape_rest(buf: &mut Vec<u8>, bytes: &[u8], table: &[u8; 256]) {
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape = table[usize::from(b)];
@@ -97,6 +165,36 @@ fn escape_with(buf: &mut Vec<u8>, s: &str, table: &[u8; 256]) {
         }
     }
     buf.extend_from_slice(&bytes[start..]);
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bits set in the bytes of `word` that are below `n` (`n <= 128`); a byte after a
+/// true one may also be flagged, which only costs a closer look.
+#[inline]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(n)) & !word
+}
+
+/// High bits set in the bytes of `word` equal to `b` (with the same caveat).
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    bytes_below(word ^ (ONES * u64::from(b)), 1)
+}
+
+/// Whether any of eight bytes may need escaping: a control character, DEL, and with
+/// `QUOTES` `"` and `\\`, with `HTML` `<`, `>` and `&`. Branch-free.
+#[inline]
+fn word_needs_escape<const QUOTES: bool, const HTML: bool>(word: u64) -> bool {
+    let mut flags = bytes_below(word, 0x20) | bytes_equal(word, 0x7f);
+    if QUOTES {
+        flags |= bytes_equal(word, b'"') | bytes_equal(word, b'\\');
+    }
+    if HTML {
+        flags |= bytes_equal(word, b'<') | bytes_equal(word, b'>') | bytes_equal(word, b'&');
+    }
+    flags & HIGHS != 0
 }
 
 /// Whether `s` must be quoted as a text value: any byte outside `[A-Za-z0-9-._/@^+]`.
@@ -202,5 +300,58 @@ pub(crate) fn pretty(compact: &[u8], out: &mut Vec<u8>) {
             b':' => out.extend_from_slice(b": "),
             _ => out.push(b),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time skip never passes over a byte the tables escape.
+    #[test]
+    fn fast_scan_agrees_with_the_tables_for_every_byte_and_position() {
+        for b in 0..=0x7fu8 {
+            for (len, at) in (1..=17).flat_map(|len| (0..len).map(move |at| (len, at))) {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = b;
+                let s = std::str::from_utf8(&bytes).unwrap();
+                for (fast, table) in [
+                    (escape_fn(0), &ESCAPE),
+                    (escape_fn(1), &ESCAPE_HTML),
+                    (escape_fn(2), &ESCAPE_CONTROLS),
+                ] {
+                    let mut got = Vec::new();
+                    fast(&mut got, s);
+                    let mut want = Vec::new();
+                    for &c in s.as_bytes() {
+                        match table[usize::from(c)] {
+                            0 => want.push(c),
+                            b'u' => want.extend_from_slice(format!("\\u{:04x}", c).as_bytes()),
+                            e => want.extend_from_slice(&[b'\\', e]),
+                        }
+                    }
+                    assert_eq!(got, want, "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+    }
+
+    fn escape_fn(kind: u8) -> fn(&mut Vec<u8>, &str) {
+        match kind {
+            0 => |buf, s| write_escaped(buf, s, false),
+            1 => |buf, s| write_escaped(buf, s, true),
+            _ => write_controls_escaped,
+        }
+    }
+
+    #[test]
+    fn escapes_match_serde_json() {
+        let s = "q\"b\\\n\r\t\u{8}\u{c}\u{1}\u{1f} é ✓ </>&";
+        let mut got = Vec::new();
+        write_quoted(&mut got, s, false);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            serde_json::to_string(s).unwrap()
+        );
     }
 }

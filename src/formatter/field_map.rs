@@ -1,5 +1,7 @@
 //! Renaming the fixed keys of a record.
 
+use std::borrow::Cow;
+
 /// A fixed key of a record, as [`FieldMap`] names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldKey {
@@ -46,9 +48,12 @@ impl FieldKey {
 /// assert_eq!(map.resolve(FieldKey::Level), "level");
 /// let formatter = JsonFormatter::new().field_map(map);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
-    names: [Option<Box<str>>; 6],
+    names: [Cow<'static, str>; 6],
+    /// Bit `n` is set when some name is `n` bytes long (names of 64 bytes or more set
+    /// bit 63), so most field keys are cleared of clashing with one test.
+    lengths: u64,
 }
 
 impl FieldMap {
@@ -60,14 +65,59 @@ impl FieldMap {
     /// Writes `key` as `name`.
     #[must_use]
     pub fn rename(mut self, key: FieldKey, name: &str) -> FieldMap {
-        self.names[key.index()] = Some(name.into());
+        self.names[key.index()] = Cow::Owned(name.to_owned());
+        self.lengths = lengths(&self.names);
         self
     }
 
     /// The name `key` is written as.
+    #[inline]
     pub fn resolve(&self, key: FieldKey) -> &str {
-        self.names[key.index()]
-            .as_deref()
-            .unwrap_or_else(|| key.default_name())
+        &self.names[key.index()]
     }
+
+    /// Whether a field key clashes with the name of a fixed key: time, level, msg and
+    /// the field error always, func and file when the record carries its caller.
+    pub(crate) fn clashes(&self, key: &str, has_caller: bool) -> bool {
+        if self.lengths & length_bit(key.len()) == 0 {
+            return false;
+        }
+        let fixed = [
+            FieldKey::Time,
+            FieldKey::Msg,
+            FieldKey::Level,
+            FieldKey::FieldError,
+        ];
+        fixed.iter().any(|&k| self.resolve(k) == key)
+            || (has_caller
+                && (self.resolve(FieldKey::Func) == key || self.resolve(FieldKey::File) == key))
+    }
+}
+
+impl Default for FieldMap {
+    fn default() -> FieldMap {
+        let names = [
+            FieldKey::Time,
+            FieldKey::Level,
+            FieldKey::Msg,
+            FieldKey::Func,
+            FieldKey::File,
+            FieldKey::FieldError,
+        ]
+        .map(|key| Cow::Borrowed(key.default_name()));
+        FieldMap {
+            lengths: lengths(&names),
+            names,
+        }
+    }
+}
+
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+fn lengths(names: &[Cow<'static, str>; 6]) -> u64 {
+    names
+        .iter()
+        .fold(0, |mask, name| mask | length_bit(name.len()))
 }

@@ -5,11 +5,12 @@ use std::io::Write as _;
 
 use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
 use super::number::format_f64;
-use super::record::{clashes, field_errors};
+use super::record::field_errors;
 use super::time::{Stamp, TimestampFormat, with_stamp};
 use super::{FieldKey, FieldMap, Formatter};
 use crate::entry::Entry;
 use crate::error::Error;
+use crate::level::Level;
 use crate::scratch;
 use crate::value::Value;
 
@@ -40,7 +41,7 @@ use crate::value::Value;
 ///     b"{\"level\":\"info\",\"msg\":\"done\",\"data\":{\"status\":200,\"level\":\"x\"}}\n"
 /// );
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct JsonFormatter {
     disable_timestamp: bool,
@@ -49,13 +50,73 @@ pub struct JsonFormatter {
     data_key: Option<String>,
     pretty_print: bool,
     field_map: FieldMap,
+    keys: Keys,
+}
+
+/// The fixed keys, escaped and quoted once rather than for every record.
+#[derive(Clone, Debug)]
+struct Keys {
+    /// `{"time":`
+    time: Vec<u8>,
+    /// `"level":"info"` for each level, in `Level::ALL` order.
+    levels: [Vec<u8>; Level::ALL.len()],
+    /// `,"msg":`
+    msg: Vec<u8>,
+    /// `,"hooklog_error":`
+    field_error: Vec<u8>,
+    /// `,"func":`
+    func: Vec<u8>,
+    /// `,"file":"`
+    file: Vec<u8>,
+    /// `,"data":{` when fields are nested.
+    data: Option<Vec<u8>>,
+}
+
+impl Keys {
+    fn new(map: &FieldMap, html: bool, data_key: Option<&str>) -> Keys {
+        let key = |prefix: &str, name: &str, suffix: &str| {
+            let mut out = prefix.as_bytes().to_vec();
+            write_quoted(&mut out, name, html);
+            out.push(b':');
+            out.extend_from_slice(suffix.as_bytes());
+            out
+        };
+        Keys {
+            time: key("{", map.resolve(FieldKey::Time), ""),
+            levels: Level::ALL.map(|level| {
+                let mut out = key("", map.resolve(FieldKey::Level), "");
+                write_quoted(&mut out, level.as_str(), html);
+                out
+            }),
+            msg: key(",", map.resolve(FieldKey::Msg), ""),
+            field_error: key(",", map.resolve(FieldKey::FieldError), ""),
+            func: key(",", map.resolve(FieldKey::Func), ""),
+            file: key(",", map.resolve(FieldKey::File), "\""),
+            data: data_key.map(|name| key(",", name, "{")),
+        }
+    }
 }
 
 impl JsonFormatter {
     /// A formatter with logrus's defaults: RFC 3339 timestamps, HTML escaping, fields at
     /// the top level.
     pub fn new() -> JsonFormatter {
-        JsonFormatter::default()
+        let field_map = FieldMap::new();
+        JsonFormatter {
+            disable_timestamp: false,
+            timestamp_format: TimestampFormat::default(),
+            disable_html_escape: false,
+            data_key: None,
+            pretty_print: false,
+            keys: Keys::new(&field_map, true, None),
+            field_map,
+        }
+    }
+
+    /// Renders the fixed keys again after a setting they depend on changed.
+    fn with_keys(mut self) -> Self {
+        self.keys = Keys::new(&self.field_map, self.html(), self.data_key.as_deref());
+        self
     }
 
     /// Leaves the time out.
@@ -73,13 +134,13 @@ impl JsonFormatter {
     /// Writes `<`, `>` and `&` as they are.
     pub fn disable_html_escape(mut self, on: bool) -> Self {
         self.disable_html_escape = on;
-        self
+        self.with_keys()
     }
 
     /// Nests all fields in one object under `key`.
     pub fn data_key(mut self, key: impl Into<String>) -> Self {
         self.data_key = Some(key.into());
-        self
+        self.with_keys()
     }
 
     /// Indents the object over several lines; for reading by eye, not for log shippers.
@@ -91,41 +152,41 @@ impl JsonFormatter {
     /// Renames the fixed keys.
     pub fn field_map(mut self, map: FieldMap) -> Self {
         self.field_map = map;
-        self
+        self.with_keys()
     }
 
     fn html(&self) -> bool {
         !self.disable_html_escape
     }
 
-    fn write_key(&self, buf: &mut Vec<u8>, key: &str) {
-        buf.push(b',');
-        write_quoted(buf, key, self.html());
-        buf.push(b':');
-    }
-
     fn write_record(&self, entry: &Entry, buf: &mut Vec<u8>, stamp: Option<Stamp<'_>>) {
-        let map = &self.field_map;
+        let keys = &self.keys;
         let html = self.html();
         let mut stamp_error = None;
-        buf.push(b'{');
-        if let Some(stamp) = stamp {
-            write_quoted(buf, map.resolve(FieldKey::Time), html);
-            buf.push(b':');
-            match stamp {
-                Stamp::Text(text) => write_quoted(buf, text, html),
-                Stamp::Int(n) => buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
-                Stamp::Failed { fallback, error } => {
-                    write_quoted(buf, fallback, html);
-                    stamp_error = Some(error);
+        match stamp {
+            None => buf.push(b'{'),
+            Some(stamp) => {
+                buf.extend_from_slice(&keys.time);
+                match stamp {
+                    Stamp::Rfc3339(text) => {
+                        buf.push(b'"');
+                        buf.extend_from_slice(text.as_bytes());
+                        buf.push(b'"');
+                    }
+                    Stamp::Text(text) => write_quoted(buf, text, html),
+                    Stamp::Int(n) => {
+                        buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
+                    }
+                    Stamp::Failed { fallback, error } => {
+                        write_quoted(buf, fallback, html);
+                        stamp_error = Some(error);
+                    }
                 }
+                buf.push(b',');
             }
-            buf.push(b',');
         }
-        write_quoted(buf, map.resolve(FieldKey::Level), html);
-        buf.push(b':');
-        write_quoted(buf, entry.level().as_str(), html);
-        self.write_key(buf, map.resolve(FieldKey::Msg));
+        buf.extend_from_slice(&keys.levels[entry.level() as usize]);
+        buf.extend_from_slice(&keys.msg);
         write_quoted(buf, entry.message(), html);
 
         let mut errors = Vec::new();
@@ -140,16 +201,15 @@ impl JsonFormatter {
             errors.append(&mut fields_errors);
         }
         if !errors.is_empty() {
-            self.write_key(buf, map.resolve(FieldKey::FieldError));
+            buf.extend_from_slice(&keys.field_error);
             write_quoted(buf, &String::from_utf8_lossy(&errors), html);
         }
         if let Some(caller) = entry.caller() {
             if let Some(module) = caller.module {
-                self.write_key(buf, map.resolve(FieldKey::Func));
+                buf.extend_from_slice(&keys.func);
                 write_quoted(buf, module, html);
             }
-            self.write_key(buf, map.resolve(FieldKey::File));
-            buf.push(b'"');
+            buf.extend_from_slice(&keys.file);
             write_escaped(buf, caller.file, html);
             let _ = write!(buf, ":{}\"", caller.line);
         }
@@ -158,10 +218,9 @@ impl JsonFormatter {
             .fields()
             .iter()
             .filter(|(_, v)| !matches!(v, Value::Invalid(_)));
-        match &self.data_key {
-            Some(data_key) => {
-                self.write_key(buf, data_key);
-                buf.push(b'{');
+        match &keys.data {
+            Some(data) => {
+                buf.extend_from_slice(data);
                 for (i, (key, value)) in fields.enumerate() {
                     if i > 0 {
                         buf.push(b',');
@@ -173,11 +232,12 @@ impl JsonFormatter {
                 buf.push(b'}');
             }
             None => {
+                let map = &self.field_map;
                 let has_caller = entry.caller().is_some();
                 for (key, value) in fields {
                     buf.push(b',');
                     buf.push(b'"');
-                    if clashes(key, map, has_caller) {
+                    if map.clashes(key, has_caller) {
                         buf.extend_from_slice(b"fields.");
                     }
                     write_escaped(buf, key, html);
@@ -220,6 +280,12 @@ impl JsonFormatter {
 thread_local! {
     /// Scratch for the compact form of a pretty-printed record.
     static COMPACT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Default for JsonFormatter {
+    fn default() -> JsonFormatter {
+        JsonFormatter::new()
+    }
 }
 
 impl Formatter for JsonFormatter {

@@ -72,19 +72,6 @@ pub(crate) mod record {
     use crate::entry::Entry;
     use crate::value::Value;
 
-    use super::{FieldKey, FieldMap};
-
-    /// The key a field is written under: `fields.<key>` when it clashes with a fixed key
-    /// (logrus's rule), else the key itself.
-    pub(crate) fn clashes(key: &str, map: &FieldMap, has_caller: bool) -> bool {
-        key == map.resolve(FieldKey::Time)
-            || key == map.resolve(FieldKey::Msg)
-            || key == map.resolve(FieldKey::Level)
-            || key == map.resolve(FieldKey::FieldError)
-            || (has_caller
-                && (key == map.resolve(FieldKey::Func) || key == map.resolve(FieldKey::File)))
-    }
-
     /// Writes the reasons of every field that cannot be written, into `buf`; returns
     /// whether there were any.
     pub(crate) fn field_errors(entry: &Entry, buf: &mut Vec<u8>) -> bool {

@@ -9,7 +9,7 @@ use colored::Color;
 
 use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
 use super::number::format_f64;
-use super::record::{clashes, field_errors};
+use super::record::field_errors;
 use super::time::{Stamp, TimestampFormat, with_stamp};
 use super::{FieldKey, FieldMap, Formatter};
 use crate::entry::Entry;
@@ -223,7 +223,7 @@ impl TextFormatter {
         let mut errors = Vec::new();
         let (time, time_int) = match stamp {
             None => (None, None),
-            Some(Stamp::Text(text)) => (Some(text), None),
+            Some(Stamp::Rfc3339(text) | Stamp::Text(text)) => (Some(text), None),
             Some(Stamp::Int(n)) => (None, Some(n)),
             Some(Stamp::Failed { fallback, error }) => {
                 errors.extend_from_slice(error.as_bytes());
@@ -384,7 +384,7 @@ impl TextFormatter {
     }
 
     fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, entry: &Entry) {
-        if clashes(name, &self.field_map, entry.caller().is_some()) {
+        if self.field_map.clashes(name, entry.caller().is_some()) {
             buf.extend_from_slice(b"fields.");
         }
         write_key(buf, name);

@@ -32,7 +32,10 @@ pub enum TimestampFormat {
 
 /// A rendered timestamp.
 pub(crate) enum Stamp<'a> {
-    /// Text to write as a string value.
+    /// RFC 3339 text: ASCII digits and punctuation that never need escaping or quotes
+    /// beyond JSON's.
+    Rfc3339(&'a str),
+    /// Text from a custom pattern, to write as a string value.
     Text(&'a str),
     /// A number to write as a number.
     Int(i64),
@@ -62,7 +65,7 @@ pub(crate) fn with_stamp<R>(
                     let _ = write!(cache.text, ".{nanos:09}");
                 }
                 cache.text.push_str(&cache.offset);
-                write(Stamp::Text(&cache.text))
+                write(Stamp::Rfc3339(&cache.text))
             })
         }
         TimestampFormat::Custom(pattern) => scratch::with(&CACHE, |cache| {

@@ -1,0 +1,348 @@
+//! The benchmark scenarios, the same for hooklog and each peer crate.
+//!
+//! Every case logs one record per call into `std::io::sink()`, at level Info, with
+//! timestamps on. The ten fields, in order: int=1 (i64), int64=123456789, float=3.14159,
+//! string="hello world", bool=true, error="fail", user="alice@example.com",
+//! path="/api/v1/users/42", status=200 (u64), latency_ms=12.5; message "request handled".
+#![allow(clippy::approx_constant)] // float=3.14159 is part of the scenario
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use hooklog::{JsonFormatter, Level, Logger, TextFormatter, fields};
+use slog::Drain;
+
+/// One crate running one scenario: `run(n)` logs `n` records on the calling thread.
+pub struct Case {
+    pub scenario: &'static str,
+    pub krate: &'static str,
+    pub run: Arc<dyn Fn(u64) + Send + Sync>,
+}
+
+/// The scenarios, in table order.
+pub const SCENARIOS: [&str; 6] = [
+    "disabled",
+    "static",
+    "fields10",
+    "context10",
+    "text10",
+    "parallel10",
+];
+
+/// What a peer cannot express, by scenario and crate.
+pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 6] = [
+    (
+        "fields10",
+        "spdlog-rs",
+        "its JsonFormatter writes no key-values",
+    ),
+    ("context10", "spdlog-rs", "no context loggers"),
+    ("fields10", "env_logger", "no JSON output"),
+    ("context10", "env_logger", "no context and no JSON"),
+    (
+        "disabled",
+        "env_logger",
+        "static and text only, as the comparison defines it",
+    ),
+    ("parallel10", "env_logger", "no JSON output"),
+];
+
+fn case(
+    scenario: &'static str,
+    krate: &'static str,
+    run: impl Fn(u64) + Send + Sync + 'static,
+) -> Case {
+    Case {
+        scenario,
+        krate,
+        run: Arc::new(run),
+    }
+}
+
+/// Every case of every crate. `parallel10` cases are fields10 cases, run from two
+/// threads by the harness.
+pub fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    cases.extend(hooklog_cases());
+    cases.extend(tracing_cases());
+    cases.extend(slog_cases());
+    cases.extend(spdlog_cases());
+    cases.extend(env_logger_cases());
+    cases
+}
+
+fn hooklog_cases() -> Vec<Case> {
+    let json = Logger::builder()
+        .level(Level::Info)
+        .formatter(JsonFormatter::new())
+        .out(io::sink())
+        .build();
+    let text = Logger::builder()
+        .level(Level::Info)
+        .formatter(TextFormatter::new().disable_colors(true))
+        .out(io::sink())
+        .build();
+    let context = json.with_fields(fields! {
+        "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159, "string" => "hello world",
+        "bool" => true, "error" => "fail", "user" => "alice@example.com",
+        "path" => "/api/v1/users/42", "status" => 200u64, "latency_ms" => 12.5,
+    });
+    macro_rules! fields10 {
+        ($level:ident, $logger:expr) => {
+            hooklog::$level!($logger, "request handled";
+                "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
+                "string" => "hello world", "bool" => true, "error" => "fail",
+                "user" => "alice@example.com", "path" => "/api/v1/users/42",
+                "status" => 200u64, "latency_ms" => 12.5)
+        };
+    }
+    let (j1, j2, j3, t) = (json.clone(), json.clone(), json.clone(), text);
+    vec![
+        case("disabled", "hooklog", move |n| {
+            (0..n).for_each(|_| fields10!(debug, j1))
+        }),
+        case("static", "hooklog", move |n| {
+            (0..n).for_each(|_| hooklog::info!(j2, "request handled"))
+        }),
+        case("fields10", "hooklog", move |n| {
+            (0..n).for_each(|_| fields10!(info, j3))
+        }),
+        case("context10", "hooklog", move |n| {
+            (0..n).for_each(|_| hooklog::info!(context, "request handled"))
+        }),
+        case("text10", "hooklog", move |n| {
+            (0..n).for_each(|_| fields10!(info, t))
+        }),
+    ]
+}
+
+fn tracing_cases() -> Vec<Case> {
+    use tracing::level_filters::LevelFilter;
+    use tracing::{Dispatch, dispatcher};
+
+    let json = Dispatch::new(
+        tracing_subscriber::fmt()
+            .json()
+            .with_max_level(LevelFilter::INFO)
+            .with_writer(io::sink)
+            .finish(),
+    );
+    let text = Dispatch::new(
+        tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(LevelFilter::INFO)
+            .with_writer(io::sink)
+            .finish(),
+    );
+    macro_rules! fields10 {
+        ($level:ident) => {
+            tracing::$level!(
+                int = 1i64,
+                int64 = 123456789i64,
+                float = 3.14159,
+                string = "hello world",
+                bool = true,
+                error = "fail",
+                user = "alice@example.com",
+                path = "/api/v1/users/42",
+                status = 200u64,
+                latency_ms = 12.5,
+                "request handled"
+            )
+        };
+    }
+    let on = |dispatch: &Dispatch, body: fn(u64)| {
+        let dispatch = dispatch.clone();
+        move |n| dispatcher::with_default(&dispatch, || body(n))
+    };
+    let context_dispatch = json.clone();
+    let span = dispatcher::with_default(&json, || {
+        tracing::info_span!(
+            "request",
+            int = 1i64,
+            int64 = 123456789i64,
+            float = 3.14159,
+            string = "hello world",
+            bool = true,
+            error = "fail",
+            user = "alice@example.com",
+            path = "/api/v1/users/42",
+            status = 200u64,
+            latency_ms = 12.5
+        )
+    });
+    vec![
+        case(
+            "disabled",
+            "tracing",
+            on(&json, |n| (0..n).for_each(|_| fields10!(debug))),
+        ),
+        case(
+            "static",
+            "tracing",
+            on(&json, |n| {
+                (0..n).for_each(|_| tracing::info!("request handled"))
+            }),
+        ),
+        case(
+            "fields10",
+            "tracing",
+            on(&json, |n| (0..n).for_each(|_| fields10!(info))),
+        ),
+        case("context10", "tracing", move |n| {
+            dispatcher::with_default(&context_dispatch, || {
+                let _entered = span.enter();
+                (0..n).for_each(|_| tracing::info!("request handled"))
+            })
+        }),
+        case(
+            "text10",
+            "tracing",
+            on(&text, |n| (0..n).for_each(|_| fields10!(info))),
+        ),
+    ]
+}
+
+fn slog_cases() -> Vec<Case> {
+    let json = slog::Logger::root(
+        slog::LevelFilter::new(
+            Mutex::new(slog_json::Json::new(io::sink()).add_default_keys().build()).map(slog::Fuse),
+            slog::Level::Info,
+        )
+        .fuse(),
+        slog::o!(),
+    );
+    let decorator = slog_term::PlainSyncDecorator::new(io::sink());
+    let text = slog::Logger::root(
+        slog::LevelFilter::new(
+            slog_term::FullFormat::new(decorator).build().fuse(),
+            slog::Level::Info,
+        )
+        .fuse(),
+        slog::o!(),
+    );
+    let context = json.new(slog::o!(
+        "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159, "string" => "hello world",
+        "bool" => true, "error" => "fail", "user" => "alice@example.com",
+        "path" => "/api/v1/users/42", "status" => 200u64, "latency_ms" => 12.5));
+    macro_rules! fields10 {
+        ($level:ident, $logger:expr) => {
+            slog::$level!($logger, "request handled";
+                "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
+                "string" => "hello world", "bool" => true, "error" => "fail",
+                "user" => "alice@example.com", "path" => "/api/v1/users/42",
+                "status" => 200u64, "latency_ms" => 12.5)
+        };
+    }
+    let (j1, j2, j3) = (json.clone(), json.clone(), json);
+    vec![
+        case("disabled", "slog", move |n| {
+            (0..n).for_each(|_| fields10!(debug, j1))
+        }),
+        case("static", "slog", move |n| {
+            (0..n).for_each(|_| slog::info!(j2, "request handled"))
+        }),
+        case("fields10", "slog", move |n| {
+            (0..n).for_each(|_| fields10!(info, j3))
+        }),
+        case("context10", "slog", move |n| {
+            (0..n).for_each(|_| slog::info!(context, "request handled"))
+        }),
+        case("text10", "slog", move |n| {
+            (0..n).for_each(|_| fields10!(info, text))
+        }),
+    ]
+}
+
+fn spdlog_cases() -> Vec<Case> {
+    use spdlog::formatter::{FullFormatter, JsonFormatter};
+    use spdlog::sink::WriteSink;
+    use spdlog::{Level, LevelFilter};
+
+    fn logger(formatter: impl spdlog::formatter::Formatter + 'static) -> Arc<spdlog::Logger> {
+        let sink = WriteSink::builder()
+            .target(io::sink())
+            .formatter(formatter)
+            .build()
+            .expect("spdlog sink");
+        Arc::new(
+            spdlog::Logger::builder()
+                .sink(Arc::new(sink))
+                .level_filter(LevelFilter::MoreSevereEqual(Level::Info))
+                .build()
+                .expect("spdlog logger"),
+        )
+    }
+    let json = logger(JsonFormatter::new());
+    let text = logger(FullFormatter::new());
+    macro_rules! fields10 {
+        ($level:ident, $logger:expr) => {
+            spdlog::$level!(logger: $logger, "request handled", kv: {
+                int = 1i64, int64 = 123456789i64, float = 3.14159, string = "hello world",
+                bool = true, error = "fail", user = "alice@example.com",
+                path = "/api/v1/users/42", status = 200u64, latency_ms = 12.5 })
+        };
+    }
+    let (j1, j2) = (json.clone(), json);
+    vec![
+        case("disabled", "spdlog-rs", move |n| {
+            (0..n).for_each(|_| fields10!(debug, j1))
+        }),
+        case("static", "spdlog-rs", move |n| {
+            (0..n).for_each(|_| spdlog::info!(logger: j2, "request handled"))
+        }),
+        case("text10", "spdlog-rs", move |n| {
+            (0..n).for_each(|_| fields10!(info, text))
+        }),
+    ]
+}
+
+fn env_logger_cases() -> Vec<Case> {
+    use log::kv::Value;
+    use log::{Log, Record};
+
+    let logger = || {
+        env_logger::Builder::new()
+            .target(env_logger::Target::Pipe(Box::new(io::sink())))
+            .filter_level(log::LevelFilter::Info)
+            .build()
+    };
+    let (plain, text) = (logger(), logger());
+    vec![
+        case("static", "env_logger", move |n| {
+            for _ in 0..n {
+                plain.log(
+                    &Record::builder()
+                        .args(format_args!("request handled"))
+                        .level(log::Level::Info)
+                        .target("bench")
+                        .build(),
+                );
+            }
+        }),
+        case("text10", "env_logger", move |n| {
+            for _ in 0..n {
+                let kvs: [(&str, Value); 10] = [
+                    ("int", Value::from(1i64)),
+                    ("int64", Value::from(123456789i64)),
+                    ("float", Value::from(3.14159)),
+                    ("string", Value::from("hello world")),
+                    ("bool", Value::from(true)),
+                    ("error", Value::from("fail")),
+                    ("user", Value::from("alice@example.com")),
+                    ("path", Value::from("/api/v1/users/42")),
+                    ("status", Value::from(200u64)),
+                    ("latency_ms", Value::from(12.5)),
+                ];
+                text.log(
+                    &Record::builder()
+                        .args(format_args!("request handled"))
+                        .level(log::Level::Info)
+                        .target("bench")
+                        .key_values(&kvs)
+                        .build(),
+                );
+            }
+        }),
+    ]
+}

@@ -15,13 +15,14 @@
 //! | `flood` | 200,000 records through a 64 KiB buffer with `Overflow::Flush` |
 //! | `recorder` | 1,000 records through a 4 KiB buffer with `Overflow::DropOldest` |
 //! | `periodic` | `flush_every(50 ms)`, then waiting to be killed |
+//! | `async-exit` | `std::process::exit(0)` with an `AsyncHook` that appends to `<file>.async` |
 //!
 //! The integration tests in `tests/exit_paths.rs` run it and check the file.
 
 use std::io::Write;
 use std::time::Duration;
 
-use hooklog::{Entry, Error, Hook, Logger, MemoryOut, Overflow, TextFormatter};
+use hooklog::{AsyncHook, Entry, Error, Hook, Logger, MemoryOut, Overflow, TextFormatter};
 
 /// Says on stderr when it is flushed, so the tests see hooks flushed on each path.
 struct FlushProbe;
@@ -33,6 +34,23 @@ impl Hook for FlushProbe {
 
     fn flush(&self) -> Result<(), Error> {
         let _ = std::io::stderr().write_all(b"HOOK-FLUSHED\n");
+        Ok(())
+    }
+}
+
+/// Appends each record's `n` to a file, slowly, as a network hook would.
+struct SlowFileHook(std::sync::Mutex<std::fs::File>);
+
+impl Hook for SlowFileHook {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        std::thread::sleep(Duration::from_micros(20));
+        let n = entry
+            .fields()
+            .get("n")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(u64::MAX);
+        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
+        writeln!(file, "level=info n={n}")?;
         Ok(())
     }
 }
@@ -154,6 +172,16 @@ fn main() {
             loop {
                 std::thread::sleep(Duration::from_secs(1));
             }
+        }
+        "async-exit" => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(format!("{path}.async"))
+                .expect("open the async hook's file");
+            logger.add_hook(AsyncHook::new(SlowFileHook(std::sync::Mutex::new(file))));
+            log_records(&logger, 0..1000);
+            std::process::exit(0);
         }
         other => {
             eprintln!("unknown way to end: {other}");

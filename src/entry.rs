@@ -216,6 +216,17 @@ impl Entry {
         record
     }
 
+    /// The logger and the pooled storage, taken apart (for queues that must not keep the
+    /// logger alive).
+    pub(crate) fn into_parts(self) -> (Logger, Pooled) {
+        (self.logger, self.data)
+    }
+
+    /// An entry from parts taken by [`into_parts`](Entry::into_parts).
+    pub(crate) fn from_parts(logger: Logger, data: Pooled) -> Entry {
+        Entry { logger, data }
+    }
+
     /// Mutable access to the pooled storage, for the logger's dispatch.
     pub(crate) fn data_mut(&mut self) -> &mut pool::EntryData {
         &mut self.data
@@ -231,12 +242,6 @@ impl Clone for Entry {
         copy.data.message.push_str(&self.data.message);
         copy.data.caller = self.data.caller;
         copy
-    }
-}
-
-impl Drop for Entry {
-    fn drop(&mut self) {
-        self.data.reset();
     }
 }
 

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwap;
@@ -311,6 +311,16 @@ impl Logger {
             Level::Fatal => self.exit(1),
             _ => {}
         }
+    }
+
+    /// A handle that does not keep the logger alive.
+    pub(crate) fn downgrade(&self) -> Weak<Shared> {
+        Arc::downgrade(&self.shared)
+    }
+
+    /// The logger behind `weak`, if it still lives.
+    pub(crate) fn upgrade(weak: &Weak<Shared>) -> Option<Logger> {
+        weak.upgrade().map(|shared| Logger { shared })
     }
 
     /// Whether the out is a terminal; the text formatter colours only then (by default).

@@ -40,7 +40,7 @@ impl EntryData {
     }
 
     /// Empties the data for its next user, keeping allocations of reasonable size.
-    pub(crate) fn reset(&mut self) {
+    fn reset(&mut self) {
         self.fields.clear();
         self.fixed_time = None;
         self.time = SystemTime::UNIX_EPOCH;
@@ -56,12 +56,32 @@ impl EntryData {
     }
 }
 
-/// Entry storage checked out of the pool; it goes back when dropped.
-pub(crate) type Pooled = Reusable<'static, Box<EntryData>>;
+/// Entry storage checked out of the pool; it is emptied and goes back when dropped.
+pub(crate) struct Pooled(Reusable<'static, Box<EntryData>>);
+
+impl std::ops::Deref for Pooled {
+    type Target = EntryData;
+
+    fn deref(&self) -> &EntryData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut EntryData {
+        &mut self.0
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        self.0.reset();
+    }
+}
 
 static POOL: LazyLock<Pool<Box<EntryData>>> = LazyLock::new(|| Pool::from_vec(Vec::new()));
 
 /// Takes empty entry storage from the pool, allocating only when the pool is empty.
 pub(crate) fn take() -> Pooled {
-    POOL.pull(|| Box::new(EntryData::new()))
+    Pooled(POOL.pull(|| Box::new(EntryData::new())))
 }

@@ -300,3 +300,12 @@ fn a_read_only_directory_sends_the_bytes_to_stderr() {
         "Permission denied",
     );
 }
+
+#[test]
+fn async_hooks_drain_at_exit() {
+    let file = temp_dir("async").join("app.log");
+    let output = run("async-exit", &file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_all_records(&file, 1000);
+    assert_all_records(&file.with_extension("log.async"), 1000);
+}

@@ -10,6 +10,10 @@ use crate::entry::Entry;
 use crate::error::{Error, report};
 use crate::level::Level;
 
+mod async_hook;
+
+pub use async_hook::{AsyncHook, QueueFull};
+
 /// Code that runs on every record of the levels it names: send it somewhere, count it,
 /// add or change fields.
 ///
@@ -190,15 +194,7 @@ impl LevelHooks {
     pub(crate) fn fire_contained(&self, level: Level, entry: &mut Entry) {
         let _in_hook = InHook::enter();
         for registered in &self.by_level[level.index()] {
-            match catch_unwind(AssertUnwindSafe(|| registered.hook.fire(entry))) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => report(format_args!("hook {} failed: {e}", registered.name)),
-                Err(panic) => report(format_args!(
-                    "hook {} panicked: {}",
-                    registered.name,
-                    panic_message(&*panic)
-                )),
-            }
+            fire_contained(registered.name, &*registered.hook, entry);
         }
     }
 
@@ -239,12 +235,12 @@ pub(crate) fn in_hook() -> bool {
 }
 
 /// Marks this thread as running hooks until dropped (panic-safe).
-struct InHook {
+pub(crate) struct InHook {
     was: bool,
 }
 
 impl InHook {
-    fn enter() -> InHook {
+    pub(crate) fn enter() -> InHook {
         InHook {
             was: IN_HOOK.with(|flag| flag.replace(true)),
         }
@@ -254,6 +250,18 @@ impl InHook {
 impl Drop for InHook {
     fn drop(&mut self) {
         IN_HOOK.with(|flag| flag.set(self.was));
+    }
+}
+
+/// Fires `hook` on `entry`, reporting an error or a panic on stderr under `name`.
+pub(crate) fn fire_contained(name: &str, hook: &dyn Hook, entry: &mut Entry) {
+    match catch_unwind(AssertUnwindSafe(|| hook.fire(entry))) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => report(format_args!("hook {name} failed: {e}")),
+        Err(panic) => report(format_args!(
+            "hook {name} panicked: {}",
+            panic_message(&*panic)
+        )),
     }
 }
 

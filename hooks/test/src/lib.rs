@@ -1,0 +1,141 @@
+//! Test helpers for code that logs through hooklog, like logrus's `hooks/test`.
+//!
+//! [`CaptureHook`] records every entry it sees; [`null_logger`] gives a logger that
+//! discards its output and captures instead, so tests assert on records, not text.
+//!
+//! ```
+//! use hooklog::Level;
+//!
+//! let (logger, hook) = hooklog_test::null_logger();
+//! logger.with_field("user", "alice").error("login failed");
+//! assert_eq!(hook.len(), 1);
+//! let last = hook.last().unwrap();
+//! assert_eq!(last.level(), Level::Error);
+//! assert_eq!(last.message(), "login failed");
+//! assert_eq!(last.fields().get("user").and_then(|v| v.as_str()), Some("alice"));
+//! hook.reset();
+//! assert!(hook.is_empty());
+//! ```
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use hooklog::{Entry, Error, Hook, Level, Logger};
+
+/// A hook that keeps a copy of every entry it fires on, for tests to inspect.
+///
+/// Register it through an `Arc` to keep a handle: `logger.add_hook(Arc::clone(&hook))`.
+/// Copies are pooled entries with their level, message, time, fields and caller as the
+/// formatter saw them (hooks added after this one may still change the formatted record).
+#[derive(Default)]
+pub struct CaptureHook {
+    entries: Mutex<Vec<Entry>>,
+}
+
+impl CaptureHook {
+    /// An empty capture.
+    pub fn new() -> CaptureHook {
+        CaptureHook::default()
+    }
+
+    /// Copies of every captured entry, oldest first.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.lock().clone()
+    }
+
+    /// A copy of the newest captured entry.
+    pub fn last(&self) -> Option<Entry> {
+        self.lock().last().cloned()
+    }
+
+    /// The number of captured entries.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether nothing was captured.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Forgets every captured entry.
+    pub fn reset(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Hook for CaptureHook {
+    fn levels(&self) -> &[Level] {
+        &Level::ALL
+    }
+
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        self.lock().push(entry.clone());
+        Ok(())
+    }
+}
+
+/// A logger at `Info` (as logrus's `NewNullLogger`) that writes nothing, with a
+/// [`CaptureHook`] attached.
+pub fn null_logger() -> (Logger, Arc<CaptureHook>) {
+    let hook = Arc::new(CaptureHook::new());
+    let logger = Logger::builder()
+        .out(std::io::sink())
+        .hook(Arc::clone(&hook))
+        .build();
+    (logger, hook)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_every_level_in_order_with_fields() {
+        let (logger, hook) = null_logger();
+        logger.set_level(Level::Trace);
+        for level in Level::ALL.into_iter().skip(2) {
+            logger
+                .with_field("level_name", level.as_str())
+                .log(level, level.as_str());
+        }
+        let entries = hook.entries();
+        let levels: Vec<Level> = entries.iter().map(Entry::level).collect();
+        assert_eq!(levels, &Level::ALL[2..]);
+        assert!(entries.iter().all(|e| e.fields().get("level_name").and_then(|v| v.as_str())
+            == Some(e.message())));
+    }
+
+    #[test]
+    fn respects_the_logger_level_and_resets() {
+        let (logger, hook) = null_logger();
+        logger.debug("below Info");
+        assert!(hook.is_empty());
+        assert!(hook.last().is_none());
+        logger.info("kept");
+        logger.warn("kept too");
+        assert_eq!(hook.len(), 2);
+        assert_eq!(hook.last().unwrap().message(), "kept too");
+        hook.reset();
+        assert_eq!(hook.len(), 0);
+    }
+
+    #[test]
+    fn captures_from_many_threads() {
+        let (logger, hook) = null_logger();
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let logger = logger.clone();
+                s.spawn(move || {
+                    for i in 0..250 {
+                        logger.with_field("t", t).info(format_args!("{i}"));
+                    }
+                });
+            }
+        });
+        assert_eq!(hook.len(), 1000);
+    }
+}

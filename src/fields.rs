@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::value::{SharedStr, Value};
+use crate::value::{SharedStr, Value, fingerprint};
 
 /// A field key: a `&'static str` (no allocation) or a `String` (shared once built).
 pub type Key = SharedStr;
@@ -185,24 +185,6 @@ impl Fields {
                 .map(|(at, (k, _))| (k.clone(), at)),
         );
     }
-}
-
-/// A word summarising `key`: its length and its first eight bytes (overlapping loads for
-/// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
-#[inline]
-fn fingerprint(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let n = bytes.len();
-    let head = if let Some(first) = bytes.first_chunk::<8>() {
-        u64::from_le_bytes(*first)
-    } else if n >= 4 {
-        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
-        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
-        u64::from(lo) | (u64::from(hi) << 32)
-    } else {
-        bytes.iter().fold(0, |word, &b| (word << 8) | u64::from(b))
-    };
-    head ^ (n as u64).rotate_right(8)
 }
 
 impl PartialEq for Fields {

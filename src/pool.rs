@@ -1,9 +1,8 @@
-//! The pool that entries draw their storage from, so steady-state logging allocates nothing.
+//! The per-thread pool that entries draw their storage from, so steady-state logging
+//! allocates nothing.
 
-use std::sync::LazyLock;
+use std::cell::RefCell;
 use std::time::SystemTime;
-
-use object_pool::{Pool, Reusable};
 
 use crate::entry::Caller;
 use crate::fields::Fields;
@@ -57,31 +56,62 @@ impl EntryData {
 }
 
 /// Entry storage checked out of the pool; it is emptied and goes back when dropped.
-pub(crate) struct Pooled(Reusable<'static, Box<EntryData>>);
+pub(crate) struct Pooled(Option<Box<EntryData>>);
 
 impl std::ops::Deref for Pooled {
     type Target = EntryData;
 
     fn deref(&self) -> &EntryData {
-        &self.0
+        self.0
+            .as_deref()
+            .expect("pooled storage is present until dropped")
     }
 }
 
 impl std::ops::DerefMut for Pooled {
     fn deref_mut(&mut self) -> &mut EntryData {
-        &mut self.0
+        self.0
+            .as_deref_mut()
+            .expect("pooled storage is present until dropped")
     }
 }
 
 impl Drop for Pooled {
+    /// Empties the storage and keeps it for this thread's next entry, unless the thread
+    /// already keeps enough (or is exiting).
     fn drop(&mut self) {
-        self.0.reset();
+        let Some(mut data) = self.0.take() else {
+            return;
+        };
+        data.reset();
+        let _ = FREE.try_with(|free| {
+            if let Ok(mut free) = free.try_borrow_mut()
+                && free.len() < MAX_KEPT_PER_THREAD
+            {
+                free.push(data);
+            }
+        });
     }
 }
 
-static POOL: LazyLock<Pool<Box<EntryData>>> = LazyLock::new(|| Pool::from_vec(Vec::new()));
+/// How many empty entries each thread keeps; more than any thread has alive at once in
+/// ordinary use, and a bound on what a burst leaves behind.
+const MAX_KEPT_PER_THREAD: usize = 64;
 
-/// Takes empty entry storage from the pool, allocating only when the pool is empty.
+thread_local! {
+    /// This thread's empty entries. A per-thread free list needs no lock, so threads
+    /// logging in parallel never contend on it (`benches/pool.rs` measures it against the
+    /// shared `object-pool` and against no pooling).
+    // Boxed so an entry, which moves through builder chains, moves a pointer.
+    #[allow(clippy::vec_box)]
+    static FREE: RefCell<Vec<Box<EntryData>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes empty entry storage from this thread's pool, allocating only when it is empty.
 pub(crate) fn take() -> Pooled {
-    Pooled(POOL.pull(|| Box::new(EntryData::new())))
+    let kept = FREE
+        .try_with(|free| free.try_borrow_mut().ok().and_then(|mut free| free.pop()))
+        .ok()
+        .flatten();
+    Pooled(Some(kept.unwrap_or_else(|| Box::new(EntryData::new()))))
 }

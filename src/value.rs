@@ -134,6 +134,24 @@ impl From<Cow<'static, str>> for SharedStr {
     }
 }
 
+/// A word summarising `key`: its length and its first eight bytes (overlapping loads for
+/// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
+#[inline]
+pub(crate) fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let n = bytes.len();
+    let head = if let Some(first) = bytes.first_chunk::<8>() {
+        u64::from_le_bytes(*first)
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
+        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
+        u64::from(lo) | (u64::from(hi) << 32)
+    } else {
+        bytes.iter().fold(0, |word, &b| (word << 8) | u64::from(b))
+    };
+    head ^ (n as u64).rotate_right(8)
+}
+
 /// A field value.
 ///
 /// Scalars stay typed, so the JSON formatter writes numbers and booleans as such. Build

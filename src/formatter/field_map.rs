@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::value::fingerprint;
+
 /// A fixed key of a record, as [`FieldMap`] names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldKey {
@@ -51,9 +53,9 @@ impl FieldKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
     names: [Cow<'static, str>; 6],
-    /// Bit `n` is set when some name is `n` bytes long (names of 64 bytes or more set
-    /// bit 63), so most field keys are cleared of clashing with one test.
-    lengths: u64,
+    /// The fingerprints of `names`, so most field keys are cleared of clashing with a few
+    /// word compares.
+    fingerprints: [u64; 6],
 }
 
 impl FieldMap {
@@ -66,7 +68,7 @@ impl FieldMap {
     #[must_use]
     pub fn rename(mut self, key: FieldKey, name: &str) -> FieldMap {
         self.names[key.index()] = Cow::Owned(name.to_owned());
-        self.lengths = lengths(&self.names);
+        self.fingerprints[key.index()] = fingerprint(name);
         self
     }
 
@@ -79,18 +81,20 @@ impl FieldMap {
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
     /// the field error always, func and file when the record carries its caller.
     pub(crate) fn clashes(&self, key: &str, has_caller: bool) -> bool {
-        if self.lengths & length_bit(key.len()) == 0 {
-            return false;
-        }
+        let key_fingerprint = fingerprint(key);
+        let clashes_with =
+            |k: FieldKey| self.fingerprints[k.index()] == key_fingerprint && self.resolve(k) == key;
         let fixed = [
             FieldKey::Time,
             FieldKey::Msg,
             FieldKey::Level,
             FieldKey::FieldError,
         ];
-        fixed.iter().any(|&k| self.resolve(k) == key)
+        fixed.into_iter().any(clashes_with)
             || (has_caller
-                && (self.resolve(FieldKey::Func) == key || self.resolve(FieldKey::File) == key))
+                && [FieldKey::Func, FieldKey::File]
+                    .into_iter()
+                    .any(clashes_with))
     }
 }
 
@@ -106,18 +110,8 @@ impl Default for FieldMap {
         ]
         .map(|key| Cow::Borrowed(key.default_name()));
         FieldMap {
-            lengths: lengths(&names),
+            fingerprints: names.each_ref().map(|name| fingerprint(name)),
             names,
         }
     }
-}
-
-fn length_bit(len: usize) -> u64 {
-    1 << len.min(63)
-}
-
-fn lengths(names: &[Cow<'static, str>; 6]) -> u64 {
-    names
-        .iter()
-        .fold(0, |mask, name| mask | length_bit(name.len()))
 }

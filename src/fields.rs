@@ -125,6 +125,12 @@ impl Fields {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The fields in insertion order with their keys as [`Key`]s, which clone without
+    /// allocating (to copy fields into another map).
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> + Clone {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
     /// The values in insertion order, mutably.
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
         self.entries.iter_mut().map(|(_, v)| v)

@@ -115,8 +115,12 @@ impl Entry {
         let location = Location::caller();
         if self.logger.is_level_enabled(level) {
             let mut record = self.record();
-            self.logger
-                .dispatch(&mut record, level, format_args!("{msg}"), location, None);
+            self.logger.dispatch(
+                &mut record,
+                level,
+                format_args!("{msg}"),
+                Some(Caller::new(location, None)),
+            );
         }
         if level == Level::Panic {
             panic!("{msg}");

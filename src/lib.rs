@@ -34,12 +34,15 @@
 //!
 //! # Features
 //!
-//! - `log`: a bridge so crates that log through the `log` facade reach hooklog.
+//! - `log`: [`bridge`], so crates that log through the `log` facade reach hooklog.
 //!
 //! # Minimum Rust version
 //!
 //! 1.88.
 
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub mod bridge;
 mod entry;
 mod error;
 mod exit;
@@ -52,6 +55,7 @@ mod logger;
 mod macros;
 mod out;
 mod pool;
+mod sampler;
 mod scratch;
 mod signals;
 mod value;
@@ -71,5 +75,6 @@ pub use level::{Level, ParseLevelError};
 pub use logger::{Logger, LoggerBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
+pub use sampler::Sampler;
 pub use signals::flush_on_signals;
 pub use value::{SharedStr, Value};

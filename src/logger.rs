@@ -15,9 +15,10 @@ use crate::entry::{Caller, Entry};
 use crate::error::{Error, report};
 use crate::exit;
 use crate::fields::{Fields, Key};
-use crate::formatter::{Formatter, TextFormatter};
+use crate::formatter::{Formatter, JsonFormatter, TextFormatter};
 use crate::hook::{self, Hook, LevelHooks, Registered};
 use crate::level::Level;
+use crate::sampler::Sampler;
 use crate::value::Value;
 
 /// A logger: a level, an out, a formatter, per-level hooks, a report-caller switch and an
@@ -62,6 +63,7 @@ struct Settings {
     formatter: Arc<dyn Formatter>,
     hooks: LevelHooks,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
+    sampler: Option<Arc<Sampler>>,
 }
 
 /// The out behind its lock, on a cache line of its own so that taking the lock does not
@@ -87,6 +89,8 @@ impl Logger {
     /// next record on every thread.
     pub fn set_level(&self, level: Level) {
         self.shared.level.store(level as u8, Ordering::Relaxed);
+        #[cfg(feature = "log")]
+        crate::bridge::level_changed(self, level);
     }
 
     /// The current level.
@@ -148,6 +152,38 @@ impl Logger {
         self.update_settings(|settings| settings.exit_func = Arc::clone(&exit_func));
     }
 
+    /// Samples records with `sampler` from now on (`None` keeps every record).
+    pub fn set_sampler(&self, sampler: Option<Arc<Sampler>>) {
+        self.update_settings(|settings| settings.sampler = sampler.clone());
+    }
+
+    /// A logger for development: text to stderr (coloured on a terminal), every level,
+    /// callers reported.
+    pub fn development() -> Logger {
+        Logger::builder()
+            .level(Level::Trace)
+            .formatter(TextFormatter::new())
+            .report_caller(true)
+            .build()
+    }
+
+    /// A logger for production: JSON to stderr at `Info`.
+    pub fn production() -> Logger {
+        Logger::builder()
+            .level(Level::Info)
+            .formatter(JsonFormatter::new())
+            .build()
+    }
+
+    /// A logger that discards everything at the cost of a level check: only `panic`
+    /// passes the check (and still panics), and its record goes nowhere.
+    pub fn nop() -> Logger {
+        Logger::builder()
+            .level(Level::Panic)
+            .out(io::sink())
+            .build()
+    }
+
     /// An empty entry from the pool.
     pub fn entry(&self) -> Entry {
         Entry::new(self.clone())
@@ -180,7 +216,8 @@ impl Logger {
         let location = Location::caller();
         if self.is_level_enabled(level) {
             let mut entry = self.entry();
-            self.dispatch(&mut entry, level, format_args!("{msg}"), location, None);
+            let caller = Caller::new(location, None);
+            self.dispatch(&mut entry, level, format_args!("{msg}"), Some(caller));
         }
         if level == Level::Panic {
             panic!("{msg}");
@@ -261,8 +298,7 @@ impl Logger {
         entry: &mut Entry,
         level: Level,
         args: fmt::Arguments<'_>,
-        location: &'static Location<'static>,
-        module: Option<&'static str>,
+        caller: Option<Caller>,
     ) {
         let shared = &*self.shared;
         let data = entry.data_mut();
@@ -275,9 +311,16 @@ impl Logger {
         data.caller = shared
             .report_caller
             .load(Ordering::Relaxed)
-            .then(|| Caller::new(location, module));
+            .then_some(caller)
+            .flatten();
 
         let settings = shared.settings.load();
+        if let Some(sampler) = &settings.sampler {
+            let data = entry.data_mut();
+            if !sampler.keep(level, &data.message, data.time) {
+                return;
+            }
+        }
         if settings.hooks.has_level(level) && !hook::in_hook() {
             settings.hooks.fire_contained(level, entry);
         }
@@ -305,7 +348,8 @@ impl Logger {
         args: fmt::Arguments<'_>,
         module: &'static str,
     ) {
-        self.dispatch(&mut entry, level, args, Location::caller(), Some(module));
+        let caller = Caller::new(Location::caller(), Some(module));
+        self.dispatch(&mut entry, level, args, Some(caller));
         match level {
             Level::Panic => panic!("{}", entry.message()),
             Level::Fatal => self.exit(1),
@@ -424,6 +468,7 @@ impl fmt::Debug for Logger {
 /// | hooks | none |
 /// | report caller | off |
 /// | exit func | `std::process::exit` |
+/// | sampler | none |
 ///
 /// ```
 /// use hooklog::{JsonFormatter, Level, Logger};
@@ -445,6 +490,7 @@ pub struct LoggerBuilder {
     hooks: LevelHooks,
     report_caller: bool,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
+    sampler: Option<Arc<Sampler>>,
 }
 
 impl LoggerBuilder {
@@ -457,7 +503,14 @@ impl LoggerBuilder {
             hooks: LevelHooks::new(),
             report_caller: false,
             exit_func: Arc::new(|code| std::process::exit(code)),
+            sampler: None,
         }
+    }
+
+    /// Samples records with `sampler`.
+    pub fn sampler(mut self, sampler: Arc<Sampler>) -> LoggerBuilder {
+        self.sampler = Some(sampler);
+        self
     }
 
     /// The level.
@@ -513,6 +566,7 @@ impl LoggerBuilder {
                 formatter: self.formatter,
                 hooks: self.hooks,
                 exit_func: self.exit_func,
+                sampler: self.sampler,
             }),
             out: OutSlot(Mutex::new(self.out)),
         });

@@ -1,0 +1,589 @@
+//! Configure hooklog from a file (TOML or JSON), a string or the environment, as zap's
+//! `Config` does: level, format and its options, outputs as URLs, hooks per output with
+//! their levels, caller reporting and initial fields.
+//!
+//! ```
+//! use hooklog_config::Config;
+//!
+//! let logger = Config::from_toml_str(r#"
+//!     level = "debug"
+//!     format = "json"
+//!     outputs = ["stderr"]
+//!     report_caller = true
+//!
+//!     [format_options]
+//!     timestamp_format = "rfc3339_nanos"
+//!
+//!     [fields]
+//!     service = "billing"
+//!
+//!     [[hooks]]
+//!     output = "stdout"
+//!     levels = ["error", "fatal", "panic"]
+//!     format = "text"
+//! "#)?
+//! .with_env()?
+//! .build()?;
+//! logger.info("configured");
+//! # Ok::<(), hooklog_config::ConfigError>(())
+//! ```
+//!
+//! # Output URLs
+//!
+//! | URL | output |
+//! |---|---|
+//! | `stderr`, `stdout` | the stream |
+//! | `file:///var/log/app.log` (`file://logs/app.log` is relative) | a file, appended, created `0640` with its directories |
+//! | `memory:///path?max_bytes=N&overflow=flush\|drop_oldest` | a [`hooklog::MemoryOut`] persisted to the path |
+//! | `rolling:///logs/app-%Y-%m-%d.log?max_bytes=N&keep=N&max_age=SECONDS&compress=true` | a [`hooklog_file::RollingWriter`] |
+//! | `syslog+udp://host:port`, `syslog+tcp://host:port`, `syslog+unix:///dev/log` (feature `syslog`) | a syslog hook; query `facility`, `app_name`, `format=rfc3164` |
+//! | `yours://...` | what [`register_sink`] registered |
+//!
+//! # Environment
+//!
+//! [`Config::with_env`] applies, over the file, in this order:
+//!
+//! | variable | effect |
+//! |---|---|
+//! | `HOOKLOG_ENV` | `development`: format `text`, level `trace`, caller reported; `production`: format `json`, level `info` |
+//! | `HOOKLOG_LEVEL` | the level (any name `Level` parses) |
+//! | `HOOKLOG_FORMAT` | the format (`text`, `json` or a registered name) |
+
+mod formats;
+mod registry;
+mod url;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use hooklog::{
+    AsyncHook, Entry, Error, Fields, Formatter, Hook, Level, Logger, MemoryOut, Overflow, Value,
+};
+use serde::Deserialize;
+
+pub use registry::{Sink, register_format, register_sink};
+pub use url::OutputUrl;
+
+/// The schemes hooklog-config opens itself.
+pub(crate) const BUILT_IN_SCHEMES: [&str; 8] = [
+    "stderr",
+    "stdout",
+    "file",
+    "memory",
+    "rolling",
+    "syslog+udp",
+    "syslog+tcp",
+    "syslog+unix",
+];
+
+/// A logger's configuration, as a file or string spells it. Every key is optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `development` or `production`: a preset applied before `level` and `format`
+    /// (see the crate docs' environment table).
+    pub env: Option<String>,
+    /// The level name (default `info`).
+    pub level: Option<String>,
+    /// `text` (default), `json` or a registered format name.
+    pub format: Option<String>,
+    /// Options of the format, by the formatter's setter names.
+    #[serde(default)]
+    pub format_options: serde_json::Value,
+    /// Output URLs for the logger's out (default `["stderr"]`); several receive every
+    /// record each.
+    pub outputs: Option<Vec<String>>,
+    /// Extra outputs for chosen levels, each with its own format.
+    #[serde(default)]
+    pub hooks: Vec<HookConfig>,
+    /// Whether records carry their caller.
+    pub report_caller: Option<bool>,
+    /// Fields on every record.
+    #[serde(default)]
+    pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// One hook of a [`Config`]: an output URL that receives the records of chosen levels.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookConfig {
+    /// The output URL.
+    pub output: String,
+    /// The level names it receives (default all).
+    #[serde(default)]
+    pub levels: Vec<String>,
+    /// Its format (default `text` without colours).
+    pub format: Option<String>,
+    /// Options of its format.
+    #[serde(default)]
+    pub format_options: serde_json::Value,
+    /// Runs it behind an [`AsyncHook`].
+    #[serde(default, rename = "async")]
+    pub run_async: bool,
+}
+
+/// A configuration mistake: which key or URL, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    key: String,
+    message: String,
+}
+
+impl ConfigError {
+    fn new(key: impl Into<String>, message: impl fmt::Display) -> ConfigError {
+        ConfigError {
+            key: key.into(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The key (or `outputs[1]`, `hooks[0].levels`, ...) that is wrong.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "config {}: {}", self.key, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Parses TOML.
+    ///
+    /// # Errors
+    ///
+    /// On invalid TOML or an unknown key; the message names the line and key.
+    pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::new("(toml)", e.to_string().trim_end()))
+    }
+
+    /// Parses JSON.
+    ///
+    /// # Errors
+    ///
+    /// On invalid JSON or an unknown key; the message names the line and key.
+    pub fn from_json_str(text: &str) -> Result<Config, ConfigError> {
+        serde_json::from_str(text).map_err(|e| ConfigError::new("(json)", e))
+    }
+
+    /// Reads a `.toml` or `.json` file.
+    ///
+    /// # Errors
+    ///
+    /// If the file cannot be read, has another extension, or does not parse.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
+        let path = path.as_ref();
+        let key = format!("({})", path.display());
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::new(&key, e))?;
+        let parsed = match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => Config::from_toml_str(&text),
+            Some("json") => Config::from_json_str(&text),
+            _ => return Err(ConfigError::new(key, "expected a .toml or .json file")),
+        };
+        parsed.map_err(|e| ConfigError::new(key, e.message))
+    }
+
+    /// Applies `HOOKLOG_ENV`, `HOOKLOG_LEVEL` and `HOOKLOG_FORMAT` from the process
+    /// environment.
+    ///
+    /// # Errors
+    ///
+    /// If `HOOKLOG_ENV` is neither `development` nor `production`.
+    pub fn with_env(self) -> Result<Config, ConfigError> {
+        self.with_env_from(|name| std::env::var(name).ok())
+    }
+
+    /// Applies the environment overrides as `lookup` reports the variables.
+    ///
+    /// # Errors
+    ///
+    /// If `HOOKLOG_ENV` is neither `development` nor `production`.
+    pub fn with_env_from(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        if let Some(env) = lookup("HOOKLOG_ENV") {
+            self.env = Some(env);
+        }
+        self.apply_env_preset()?;
+        if let Some(level) = lookup("HOOKLOG_LEVEL") {
+            self.level = Some(level);
+        }
+        if let Some(format) = lookup("HOOKLOG_FORMAT") {
+            self.format = Some(format);
+        }
+        Ok(self)
+    }
+
+    fn apply_env_preset(&mut self) -> Result<(), ConfigError> {
+        match self.env.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None => {}
+            Some("development") => {
+                self.format = Some("text".into());
+                self.format_options = serde_json::Value::Null;
+                self.level = Some("trace".into());
+                self.report_caller = Some(true);
+            }
+            Some("production") => {
+                self.format = Some("json".into());
+                self.format_options = serde_json::Value::Null;
+                self.level = Some("info".into());
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "env",
+                    format!(
+                        "{:?}: expected development or production",
+                        self.env.as_deref().unwrap_or("")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The logger this configuration describes.
+    ///
+    /// # Errors
+    ///
+    /// The first mistake found, naming its key or URL and what was expected: an unknown
+    /// level or format, bad format options, a malformed URL, an unknown scheme, or an
+    /// output that cannot be opened.
+    pub fn build(&self) -> Result<Logger, ConfigError> {
+        let mut config = self.clone();
+        config.apply_env_preset()?;
+        let level = parse_level("level", config.level.as_deref().unwrap_or("info"))?;
+        let formatter = build_formatter(
+            "format",
+            config.format.as_deref().unwrap_or("text"),
+            &config.format_options,
+        )?;
+        let mut builder = Logger::builder()
+            .level(level)
+            .report_caller(config.report_caller.unwrap_or(false));
+
+        let mut hooks: Vec<Box<dyn Hook>> = Vec::new();
+        if !config.fields.is_empty() {
+            hooks.push(Box::new(BaseFields(
+                config
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                    .collect(),
+            )));
+        }
+
+        let urls = config
+            .outputs
+            .clone()
+            .unwrap_or_else(|| vec!["stderr".into()]);
+        let mut outs: Vec<Box<dyn Write + Send>> = Vec::new();
+        for (i, url) in urls.iter().enumerate() {
+            let key = format!("outputs[{i}]");
+            match url.as_str() {
+                // Kept as their own types so the logger can tell a terminal.
+                "stderr" if urls.len() == 1 => builder = builder.out(io::stderr()),
+                "stdout" if urls.len() == 1 => builder = builder.out(io::stdout()),
+                _ => match open(&key, url)? {
+                    Sink::Out(out) => outs.push(out),
+                    Sink::Hook(hook) => hooks.push(hook),
+                },
+            }
+        }
+        match outs.len() {
+            0 if urls.len() != 1 || !matches!(urls[0].as_str(), "stderr" | "stdout") => {
+                builder = builder.out(io::sink());
+            }
+            0 => {}
+            1 => builder = builder.out(outs.pop().expect("one out")),
+            _ => builder = builder.out(Tee(outs)),
+        }
+
+        for (i, hook) in config.hooks.iter().enumerate() {
+            let key = format!("hooks[{i}]");
+            let levels = if hook.levels.is_empty() {
+                Level::ALL.to_vec()
+            } else {
+                hook.levels
+                    .iter()
+                    .map(|name| parse_level(&format!("{key}.levels"), name))
+                    .collect::<Result<_, _>>()?
+            };
+            let formatter = match hook.format.as_deref() {
+                Some(name) => {
+                    build_formatter(&format!("{key}.format"), name, &hook.format_options)?
+                }
+                None => Box::new(hooklog::TextFormatter::new().disable_colors(true)),
+            };
+            let built: Box<dyn Hook> = match open(&format!("{key}.output"), &hook.output)? {
+                Sink::Out(out) => {
+                    Box::new(hooklog_writer::WriterHook::new(out, &levels).formatter(formatter))
+                }
+                Sink::Hook(inner) => Box::new(ForLevels { levels, inner }),
+            };
+            hooks.push(if hook.run_async {
+                Box::new(AsyncHook::new(built))
+            } else {
+                built
+            });
+        }
+        for hook in hooks {
+            builder = builder.hook(hook);
+        }
+        Ok(builder.formatter(formatter).build())
+    }
+}
+
+fn parse_level(key: &str, name: &str) -> Result<Level, ConfigError> {
+    name.parse::<Level>().map_err(|e| ConfigError::new(key, e))
+}
+
+fn build_formatter(
+    key: &str,
+    name: &str,
+    options: &serde_json::Value,
+) -> Result<Box<dyn Formatter>, ConfigError> {
+    let options_key = key.replace("format", "format_options");
+    if let Some(built) =
+        formats::built_in(name, options).map_err(|e| ConfigError::new(&options_key, e))?
+    {
+        return Ok(built);
+    }
+    match registry::format(name) {
+        Some(factory) => factory(options).map_err(|e| ConfigError::new(options_key, e)),
+        None => {
+            let mut known = vec!["text".to_owned(), "json".to_owned()];
+            known.extend(registry::format_names());
+            Err(ConfigError::new(
+                key,
+                format!("unknown format {name:?} (expected {})", known.join(", ")),
+            ))
+        }
+    }
+}
+
+/// Opens an output URL.
+fn open(key: &str, text: &str) -> Result<Sink, ConfigError> {
+    let url = OutputUrl::parse(text).map_err(|e| ConfigError::new(key, e))?;
+    let fail = |e: String| ConfigError::new(key, format!("{text:?}: {e}"));
+    match url.scheme.as_str() {
+        "stderr" => Ok(Sink::Out(Box::new(io::stderr()))),
+        "stdout" => Ok(Sink::Out(Box::new(io::stdout()))),
+        "file" => {
+            url.only(&[]).map_err(fail)?;
+            Ok(Sink::Out(Box::new(open_append(&url.target).map_err(fail)?)))
+        }
+        "memory" => {
+            url.only(&["max_bytes", "overflow"]).map_err(fail)?;
+            // Fail now, not at exit, if the file can never be written.
+            drop(open_append(&url.target).map_err(fail)?);
+            let mut out = MemoryOut::new().persist_to(&url.target);
+            if let Some(max) = url.number("max_bytes").map_err(fail)? {
+                out = out.max_bytes(usize::try_from(max).unwrap_or(usize::MAX));
+            }
+            out = match url.query.get("overflow").map(String::as_str) {
+                None | Some("flush") => out.on_full(Overflow::Flush),
+                Some("drop_oldest") => out.on_full(Overflow::DropOldest),
+                Some(other) => {
+                    return Err(fail(format!(
+                        "overflow={other:?}: expected flush or drop_oldest"
+                    )));
+                }
+            };
+            Ok(Sink::Out(Box::new(out)))
+        }
+        "rolling" => {
+            url.only(&["max_bytes", "keep", "max_age", "compress"])
+                .map_err(fail)?;
+            let mut builder = hooklog_file::RollingWriter::builder(&url.target);
+            if let Some(max) = url.number("max_bytes").map_err(fail)? {
+                builder = builder.max_bytes(max);
+            }
+            if let Some(keep) = url.number("keep").map_err(fail)? {
+                builder = builder.keep_periods(usize::try_from(keep).unwrap_or(usize::MAX));
+            }
+            if let Some(age) = url.number("max_age").map_err(fail)? {
+                builder = builder.max_age(Duration::from_secs(age));
+            }
+            match url.query.get("compress").map(String::as_str) {
+                None | Some("false") => {}
+                Some("true") => builder = builder.compress(true),
+                Some(other) => {
+                    return Err(fail(format!("compress={other:?}: expected true or false")));
+                }
+            }
+            Ok(Sink::Out(Box::new(
+                builder.build().map_err(|e| fail(e.to_string()))?,
+            )))
+        }
+        "syslog+udp" | "syslog+tcp" | "syslog+unix" => syslog(&url).map_err(fail),
+        scheme => match registry::sink(scheme) {
+            Some(factory) => factory(&url).map_err(|e| fail(e.to_string())),
+            None => {
+                let mut known: Vec<String> =
+                    BUILT_IN_SCHEMES.iter().map(|s| s.to_string()).collect();
+                known.extend(registry::sink_names());
+                Err(ConfigError::new(
+                    key,
+                    format!(
+                        "{text:?}: unknown scheme {scheme:?} (known: {})",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        },
+    }
+}
+
+/// Opens `path` for appending, creating it (`0640`) and its directories (`0750`).
+fn open_append(path: &str) -> Result<std::fs::File, String> {
+    let path = Path::new(path);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o750)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o640)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+#[cfg(feature = "syslog")]
+fn syslog(url: &OutputUrl) -> Result<Sink, String> {
+    use hooklog_syslog::{Facility, Framing, SyslogFormat, SyslogHook, Transport};
+    url.only(&["facility", "app_name", "format", "framing"])?;
+    let transport = match url.scheme.as_str() {
+        "syslog+udp" => Transport::Udp(url.target.clone()),
+        "syslog+tcp" => Transport::Tcp(
+            url.target.clone(),
+            match url.query.get("framing").map(String::as_str) {
+                None | Some("octet") => Framing::OctetCounting,
+                Some("lf") => Framing::NewLine,
+                Some(other) => return Err(format!("framing={other:?}: expected octet or lf")),
+            },
+        ),
+        _ => Transport::Unix(url.target.clone().into()),
+    };
+    let mut builder = SyslogHook::builder().transport(transport);
+    if let Some(name) = url.query.get("facility") {
+        let facility = match name.as_str() {
+            "kern" => Facility::Kern,
+            "user" => Facility::User,
+            "mail" => Facility::Mail,
+            "daemon" => Facility::Daemon,
+            "auth" => Facility::Auth,
+            "syslog" => Facility::Syslog,
+            "local0" => Facility::Local0,
+            "local1" => Facility::Local1,
+            "local2" => Facility::Local2,
+            "local3" => Facility::Local3,
+            "local4" => Facility::Local4,
+            "local5" => Facility::Local5,
+            "local6" => Facility::Local6,
+            "local7" => Facility::Local7,
+            other => {
+                return Err(format!(
+                    "facility={other:?}: expected kern, user, mail, daemon, auth, syslog or local0..local7"
+                ));
+            }
+        };
+        builder = builder.facility(facility);
+    }
+    if let Some(app) = url.query.get("app_name") {
+        builder = builder.app_name(app.clone());
+    }
+    match url.query.get("format").map(String::as_str) {
+        None | Some("rfc5424") => {}
+        Some("rfc3164") => builder = builder.format(SyslogFormat::Rfc3164),
+        Some(other) => return Err(format!("format={other:?}: expected rfc5424 or rfc3164")),
+    }
+    Ok(Sink::Hook(Box::new(
+        builder.build().map_err(|e| e.to_string())?,
+    )))
+}
+
+#[cfg(not(feature = "syslog"))]
+fn syslog(_: &OutputUrl) -> Result<Sink, String> {
+    Err("syslog outputs need hooklog-config's `syslog` feature".to_owned())
+}
+
+/// Writes every record to each out.
+struct Tee(Vec<Box<dyn Write + Send>>);
+
+impl Write for Tee {
+    fn write(&mut self, record: &[u8]) -> io::Result<usize> {
+        self.write_all(record)?;
+        Ok(record.len())
+    }
+
+    /// Writes to every out, even after one fails; returns the first failure.
+    fn write_all(&mut self, record: &[u8]) -> io::Result<()> {
+        let mut first_error = None;
+        for out in &mut self.0 {
+            if let Err(e) = out.write_all(record) {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut first_error = None;
+        for out in &mut self.0 {
+            if let Err(e) = out.flush() {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Adds the configured fields to every record (a record's own field of the same name
+/// wins).
+struct BaseFields(Fields);
+
+impl Hook for BaseFields {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        let fields = entry.fields_mut();
+        for (key, value) in self.0.entries() {
+            if !fields.contains_key(key) {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hook restricted to the configured levels.
+struct ForLevels {
+    levels: Vec<Level>,
+    inner: Box<dyn Hook>,
+}
+
+impl Hook for ForLevels {
+    fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        self.inner.fire(entry)
+    }
+
+    fn flush(&self) -> Result<(), Error> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,45 @@
+//! The formatters side by side on the fields10 record: core JSON and text, ECS, GELF.
+//! `cargo bench --bench formatters`.
+#![allow(clippy::approx_constant)] // float=3.14159 is part of the scenario
+
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use hooklog::{Formatter, JsonFormatter, Logger, TextFormatter};
+use hooklog_ecs::EcsFormatter;
+use hooklog_gelf::GelfFormatter;
+
+fn formatters(c: &mut Criterion) {
+    let mut group = c.benchmark_group("formatters/fields10");
+    let cases: [(&str, Box<dyn Formatter>); 4] = [
+        ("json", Box::new(JsonFormatter::new())),
+        ("text", Box::new(TextFormatter::new().disable_colors(true))),
+        ("ecs", Box::new(EcsFormatter::new().service_name("bench"))),
+        ("gelf", Box::new(GelfFormatter::new())),
+    ];
+    for (name, formatter) in cases {
+        let logger = Logger::builder()
+            .formatter(formatter)
+            .out(std::io::sink())
+            .build();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                hooklog::info!(logger, "request handled";
+                    "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
+                    "string" => "hello world", "bool" => true, "error" => "fail",
+                    "user" => "alice@example.com", "path" => "/api/v1/users/42",
+                    "status" => 200u64, "latency_ms" => 12.5)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = formatters
+}
+criterion_main!(benches);

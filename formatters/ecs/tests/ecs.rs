@@ -1,0 +1,196 @@
+//! The ECS formatter against the ecs-logging specification's own field list.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, UNIX_EPOCH};
+
+use hooklog::{Level, Logger, MemoryOut, info};
+use hooklog_ecs::{ECS_VERSION, EcsFormatter};
+use serde_json::Value as Json;
+
+/// The spec, as published, from `shared/data` beside the repository.
+fn spec() -> Json {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ecs-logging-spec.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn logger(formatter: EcsFormatter) -> (Logger, MemoryOut) {
+    let out = MemoryOut::new();
+    let logger = Logger::builder()
+        .level(Level::Trace)
+        .formatter(formatter)
+        .out(out.clone())
+        .build();
+    (logger, out)
+}
+
+/// The record's keys in the order they were written.
+fn keys_in_order(line: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(line);
+    struct Keys<'a>(&'a mut Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                self.0.push(key);
+            }
+            Ok(())
+        }
+    }
+    serde::Deserializer::deserialize_map(&mut de, Keys(&mut keys)).unwrap();
+    keys
+}
+
+#[test]
+fn records_meet_the_spec() {
+    let spec = spec();
+    let (logger, out) = logger(EcsFormatter::new().service_name("shop"));
+    logger.set_report_caller(true);
+    let err = std::io::Error::other("card declined");
+    let line_no = line!() + 1;
+    info!(logger, "paid"; "order" => 1042, "http.request.method" => "POST", "dotted.*key" => 1, "user.id" => 7);
+    logger
+        .with_error(&err)
+        .with_field("error.type", "std::io::Error")
+        .error("payment failed");
+    let text = String::from_utf8(out.contents()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        let record: Json = serde_json::from_str(line).unwrap();
+        let keys = keys_in_order(line);
+        // Required fields are present with the right types; present fields have theirs.
+        for (name, field) in spec["fields"].as_object().unwrap() {
+            let value = &record[name];
+            if field["required"] == true {
+                assert!(!value.is_null(), "{name} missing in {line}");
+            }
+            if value.is_null() {
+                continue;
+            }
+            let ok = match field["type"].as_str().unwrap() {
+                "string" => value.is_string(),
+                "integer" => value.is_i64() || value.is_u64(),
+                "object" => value.is_object(),
+                "datetime" => value
+                    .as_str()
+                    .is_some_and(|t| t.parse::<jiff::Timestamp>().is_ok()),
+                other => panic!("spec type {other}"),
+            };
+            assert!(ok, "{name} has the wrong type in {line}");
+        }
+        // Fields with an index come first, in index order.
+        let mut indexed: Vec<(u64, &str)> = spec["fields"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter_map(|(name, f)| f["index"].as_u64().map(|i| (i, name.as_str())))
+            .collect();
+        indexed.sort();
+        let first: Vec<&str> = keys
+            .iter()
+            .take(indexed.len())
+            .map(String::as_str)
+            .collect();
+        assert_eq!(first, indexed.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+        assert_eq!(record["ecs.version"], ECS_VERSION);
+        // @timestamp is UTC with milliseconds.
+        let ts = record["@timestamp"].as_str().unwrap();
+        assert!(
+            ts.ends_with('Z') && ts.len() == "2026-11-22T02:00:00.500Z".len(),
+            "{ts}"
+        );
+        // Label keys follow the spec's sanitisation.
+        let sanitize = &spec["fields"]["labels"]["sanitization"]["key"];
+        for key in record["labels"]
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.keys())
+        {
+            for bad in sanitize["replacements"].as_array().unwrap() {
+                assert!(!key.contains(bad.as_str().unwrap()), "{key}");
+            }
+        }
+    }
+    let paid: Json = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(paid["message"], "paid");
+    assert_eq!(paid["log.level"], "info");
+    assert_eq!(paid["service.name"], "shop");
+    assert_eq!(paid["event.dataset"], "shop");
+    assert_eq!(paid["log.logger"], "ecs");
+    assert_eq!(paid["log.origin.file.name"], file!());
+    assert_eq!(paid["log.origin.file.line"], line_no);
+    assert_eq!(paid["log.origin.function"], "ecs");
+    assert_eq!(paid["labels"], serde_json::json!({"order": "1042"}));
+    assert_eq!(paid["http.request.method"], "POST");
+    assert_eq!(paid["user.id"], 7);
+    assert_eq!(paid["dotted.*key"], 1);
+    let failed: Json = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(failed["error.message"], "card declined");
+    assert_eq!(failed["error.type"], "std::io::Error");
+    assert!(failed.get("labels").is_none(), "{failed}");
+}
+
+#[test]
+fn configured_names_and_a_fixed_time() {
+    let (logger, out) = logger(
+        EcsFormatter::new()
+            .service_name("shop")
+            .event_dataset("shop.access")
+            .logger_name("http"),
+    );
+    logger
+        .with_time(UNIX_EPOCH + Duration::from_millis(1_795_312_800_007))
+        .with_field("log.level", "shadow")
+        .with_field("a.b\\c*d", "x")
+        .warn("slow");
+    let record: Json = serde_json::from_slice(&out.contents()).unwrap();
+    assert_eq!(record["@timestamp"], "2026-11-22T02:00:00.007Z");
+    assert_eq!(record["event.dataset"], "shop.access");
+    assert_eq!(record["log.logger"], "http");
+    assert_eq!(record["log.level"], "warning");
+    assert_eq!(record["labels"]["log_level"], "shadow");
+    assert_eq!(record["a.b\\c*d"], "x");
+    assert!(record.get("log.origin.file.name").is_none());
+}
+
+struct Counting;
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<u64> = const { Cell::new(0) };
+}
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            COUNT.with(|c| c.set(c.get() + 1));
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[test]
+fn steady_state_formatting_allocates_nothing() {
+    let logger = Logger::builder()
+        .formatter(EcsFormatter::new().service_name("shop"))
+        .out(std::io::sink())
+        .build();
+    let log = |i: u64| info!(logger, "request handled"; "status" => 200u64, "user.id" => i, "latency" => 1.5, "path" => "/api");
+    (0..1000).for_each(log);
+    COUNTING.with(|c| c.set(true));
+    (0..10_000).for_each(log);
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(COUNT.with(Cell::get), 0);
+}

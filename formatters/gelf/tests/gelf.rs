@@ -1,0 +1,108 @@
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, UNIX_EPOCH};
+
+use hooklog::{Level, Logger, MemoryOut};
+use hooklog_gelf::GelfFormatter;
+use serde_json::json;
+
+fn record(build: impl FnOnce(&Logger)) -> serde_json::Value {
+    let out = MemoryOut::new();
+    let logger = Logger::builder()
+        .level(Level::Trace)
+        .formatter(GelfFormatter::new().host("web-1"))
+        .out(out.clone())
+        .build();
+    build(&logger);
+    let text = String::from_utf8(out.contents()).unwrap();
+    assert_eq!(text.matches('\n').count(), 1, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn gelf_fields_one_by_one() {
+    let at = UNIX_EPOCH + Duration::from_millis(1_795_312_800_500);
+    let r = record(|l| {
+        l.with_time(at)
+            .with_field("order", 1042)
+            .with_field("ratio", 0.25)
+            .with_field("ok", true)
+            .with_field("user name", "alice")
+            .with_field("id", "x-1")
+            .with_field("a.b-c_d", "kept")
+            .error("payment failed\ncard declined\n")
+    });
+    assert_eq!(r["version"], "1.1");
+    assert_eq!(r["host"], "web-1");
+    assert_eq!(r["short_message"], "payment failed");
+    assert_eq!(r["full_message"], "payment failed\ncard declined\n");
+    assert_eq!(r["timestamp"], json!(1795312800.5));
+    assert_eq!(r["level"], 3);
+    assert_eq!(r["_order"], 1042);
+    assert_eq!(r["_ratio"], 0.25);
+    assert_eq!(r["_ok"], true);
+    assert_eq!(r["_user_name"], "alice");
+    assert_eq!(r["_id_"], "x-1");
+    assert!(r.get("_id").is_none());
+    assert_eq!(r["_a.b-c_d"], "kept");
+    for key in r.as_object().unwrap().keys() {
+        let allowed = key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-@".contains(c));
+        assert!(allowed, "{key}");
+    }
+}
+
+#[test]
+fn single_line_messages_have_no_full_message_and_levels_map_to_syslog() {
+    let r = record(|l| {
+        l.with_time(UNIX_EPOCH + Duration::from_millis(1_070))
+            .info("one line")
+    });
+    assert!(r.get("full_message").is_none());
+    assert_eq!(r["timestamp"], json!(1.07));
+    let levels: Vec<u64> = Level::ALL[2..]
+        .iter()
+        .map(|&level| record(|l| l.log(level, "m"))["level"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels, [3, 4, 6, 7, 7]);
+    let r = record(|l| {
+        l.set_report_caller(true);
+        hooklog::info!(l, "with caller");
+    });
+    assert_eq!(r["_file"], file!());
+    assert_eq!(r["_function"], "gelf");
+}
+
+struct Counting;
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<u64> = const { Cell::new(0) };
+}
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            COUNT.with(|c| c.set(c.get() + 1));
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[test]
+fn steady_state_formatting_allocates_nothing() {
+    let logger = Logger::builder()
+        .formatter(GelfFormatter::new())
+        .out(std::io::sink())
+        .build();
+    let log = |i: u64| hooklog::info!(logger, "request handled"; "status" => 200u64, "user" => i, "latency" => 1.5, "path" => "/api");
+    (0..1000).for_each(log);
+    COUNTING.with(|c| c.set(true));
+    (0..10_000).for_each(log);
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(COUNT.with(Cell::get), 0);
+}

@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::io::Write;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// An error from a hook, a formatter, an out or the logger itself.
 ///
@@ -80,4 +82,58 @@ impl From<&str> for Error {
 pub(crate) fn report(message: fmt::Arguments<'_>) {
     let line = format!("hooklog: {message}\n");
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// How often a report of one kind may reach stderr.
+const REPORT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A kind of report: what failed, and where (a hook's name, or empty).
+type ReportKind = (&'static str, &'static str);
+
+/// Reports of each kind seen recently: when one was last shown, how many were held back
+/// since, and the last of those.
+static RECENT: Mutex<Vec<(ReportKind, Instant, u64, String)>> = Mutex::new(Vec::new());
+
+/// Reports like [`report`], but at most one line of each `kind` per second, so a broken
+/// out or a failing hook cannot flood stderr; the reports held back are counted, and the
+/// count is given with the next line of that kind (or at exit, by
+/// [`report_held_back`]).
+pub(crate) fn report_limited(kind: ReportKind, message: fmt::Arguments<'_>) {
+    let now = Instant::now();
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    match recent.iter_mut().find(|(k, ..)| *k == kind) {
+        Some((_, shown, held, last)) if now.duration_since(*shown) < REPORT_INTERVAL => {
+            *held += 1;
+            last.clear();
+            let _ = fmt::Write::write_fmt(last, message);
+        }
+        Some((_, shown, held, last)) => {
+            let count = std::mem::take(held);
+            *shown = now;
+            last.clear();
+            drop(recent);
+            if count > 0 {
+                report(format_args!(
+                    "{message} ({count} more like this in the last second)"
+                ));
+            } else {
+                report(message);
+            }
+        }
+        None => {
+            recent.push((kind, now, 0, String::new()));
+            drop(recent);
+            report(message);
+        }
+    }
+}
+
+/// Reports, once, the count of every kind of report still held back; the exit paths call
+/// it last.
+pub(crate) fn report_held_back() {
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    for (_, _, held, last) in recent.iter_mut().filter(|(_, _, held, _)| *held > 0) {
+        report(format_args!("{last} ({held} more like this, not shown)"));
+        *held = 0;
+    }
 }

@@ -65,6 +65,7 @@ pub(crate) fn flush_all_for_exit() {
     for flusher in live {
         flusher.flush_at_exit();
     }
+    crate::error::report_held_back();
 }
 
 /// Installs the `atexit` handler and the panic hook.
@@ -82,11 +83,13 @@ fn install() {
 
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // A panic inside a hook is contained by the logger; anything else may end the
-        // process (or abort it right after this), so deliver first.
-        if !in_hook() {
-            flush_all_for_exit();
+        // A panic inside a hook is contained and reported by the logger (at most once a
+        // second): it needs neither a flush nor the default message.
+        if in_hook() {
+            return;
         }
+        // Anything else may end the process (or abort it right after this): deliver first.
+        flush_all_for_exit();
         previous(info);
     }));
 }

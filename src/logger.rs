@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use arc_swap::ArcSwap;
 
 use crate::entry::{Caller, Entry};
-use crate::error::{Error, report};
+use crate::error::{Error, report, report_limited};
 use crate::exit;
 use crate::fields::{Fields, Key};
 use crate::formatter::{Formatter, JsonFormatter, TextFormatter};
@@ -329,10 +329,16 @@ impl Logger {
         match settings.formatter.format(entry, &mut buf) {
             Ok(()) => {
                 if let Err(e) = self.lock_out().write_all(&buf) {
-                    report(format_args!("failed to write a record to the out: {e}"));
+                    report_limited(
+                        ("out", ""),
+                        format_args!("failed to write a record to the out: {e}"),
+                    );
                 }
             }
-            Err(e) => report(format_args!("failed to format a record: {e}")),
+            Err(e) => report_limited(
+                ("format", ""),
+                format_args!("failed to format a record: {e}"),
+            ),
         }
         entry.data_mut().buf = buf;
     }

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::entry::Entry;
-use crate::error::{Error, report};
+use crate::error::{Error, report, report_limited};
 use crate::level::Level;
 
 mod async_hook;
@@ -254,14 +254,17 @@ impl Drop for InHook {
 }
 
 /// Fires `hook` on `entry`, reporting an error or a panic on stderr under `name`.
-pub(crate) fn fire_contained(name: &str, hook: &dyn Hook, entry: &mut Entry) {
+pub(crate) fn fire_contained(name: &'static str, hook: &dyn Hook, entry: &mut Entry) {
     match catch_unwind(AssertUnwindSafe(|| hook.fire(entry))) {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => report(format_args!("hook {name} failed: {e}")),
-        Err(panic) => report(format_args!(
-            "hook {name} panicked: {}",
-            panic_message(&*panic)
-        )),
+        Ok(Err(e)) => report_limited(
+            ("hook failed", name),
+            format_args!("hook {name} failed: {e}"),
+        ),
+        Err(panic) => report_limited(
+            ("hook panicked", name),
+            format_args!("hook {name} panicked: {}", panic_message(&*panic)),
+        ),
     }
 }
 

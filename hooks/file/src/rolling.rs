@@ -80,6 +80,8 @@ struct State {
     rendered: PathBuf,
     /// Background gzip work not yet waited for.
     compressing: Vec<JoinHandle<()>>,
+    /// Records that could not be written since the last success, to say so on recovery.
+    lost: u64,
 }
 
 struct Current {
@@ -128,11 +130,35 @@ impl RollingWriter {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Writes one record, rolling over first if its period ended or it would not fit.
+    /// Writes one record; counts it as lost if that fails, and says how many were lost
+    /// once writing works again.
     fn write_record(&self, record: &[u8]) -> io::Result<()> {
+        let mut state = self.lock();
+        match self.write_locked(&mut state, record) {
+            Ok(()) => {
+                if state.lost > 0 {
+                    let path = state.current.as_ref().map(|c| part_path(&c.period, c.part));
+                    eprintln!(
+                        "hooklog: writing to {} works again; {} records could not be written before",
+                        path.unwrap_or_default().display(),
+                        std::mem::take(&mut state.lost)
+                    );
+                }
+                Ok(())
+            }
+            Err(e) => {
+                state.lost += 1;
+                // Try a fresh file for the next record.
+                state.current = None;
+                Err(e)
+            }
+        }
+    }
+
+    /// Writes one record, rolling over first if its period ended or it would not fit.
+    fn write_locked(&self, state: &mut State, record: &[u8]) -> io::Result<()> {
         let inner = &*self.inner;
         let now = inner.clock.now();
-        let mut state = self.lock();
         let period = state.period_for(&inner.pattern, now)?;
         let roll = match &state.current {
             None => true,
@@ -142,7 +168,7 @@ impl RollingWriter {
                 .is_some_and(|max| current.size > 0 && current.size + record.len() as u64 > max),
         };
         if roll {
-            self.roll_over(&mut state, period, now)?;
+            self.roll_over(state, period, now)?;
         }
         let current = state
             .current
@@ -232,6 +258,8 @@ fn last_part(period: &Path, from: u32, max_bytes: Option<u64>) -> (u32, u64) {
 }
 
 /// Opens `path` for appending, creating it and its directories with the crate's modes.
+/// A symbolic link at `path` is refused (`O_NOFOLLOW`): a link planted where the next
+/// file will be cannot redirect records elsewhere.
 fn open(path: &Path) -> io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         DirBuilder::new()
@@ -243,7 +271,9 @@ fn open(path: &Path) -> io::Result<File> {
         .append(true)
         .create(true)
         .mode(FILE_MODE)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 impl RollingWriterBuilder {
@@ -308,6 +338,7 @@ impl RollingWriterBuilder {
                     rendered_secs: i64::MIN,
                     rendered: PathBuf::new(),
                     compressing: Vec::new(),
+                    lost: 0,
                 }),
             }),
         })

@@ -390,3 +390,103 @@ fn created_files_are_not_world_writable() {
         assert_eq!(mode & 0o002, 0, "{}: {mode:o}", path.display());
     }
 }
+
+#[test]
+fn a_symlink_planted_at_the_next_path_is_not_followed() {
+    let dir = temp_dir("symlink");
+    let victim = dir.join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    let clock = ManualClock::new(day_one());
+    let writer = RollingWriter::builder(dir.join("app-%Y-%m-%d.log"))
+        .utc(true)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    logger(writer.clone()).info("day one");
+    std::os::unix::fs::symlink(&victim, dir.join("app-2026-11-02.log")).unwrap();
+    clock.advance(DAY);
+    let err = std::io::Write::write_all(&mut writer.clone(), b"day two\n").unwrap_err();
+    assert!(err.to_string().contains("app-2026-11-02.log"), "{err}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+}
+
+/// Drops to `nobody` when run as root, so directory permissions bind.
+fn drop_root() {
+    // SAFETY: plain libc calls that only change this process's credentials.
+    unsafe {
+        if libc::geteuid() == 0 {
+            assert_eq!(libc::setgid(65534), 0);
+            assert_eq!(libc::setuid(65534), 0);
+        }
+    }
+}
+
+#[test]
+#[ignore = "child process: run by a_read_only_directory_during_rotation_loses_records_and_says_so"]
+fn child_read_only_rotation() {
+    use std::os::unix::fs::PermissionsExt;
+    drop_root();
+    let dir = PathBuf::from(std::env::var("LOG_DIR").unwrap());
+    fs::create_dir_all(&dir).unwrap();
+    let clock = ManualClock::new(day_one());
+    let writer = RollingWriter::builder(dir.join("app-%Y-%m-%d.log"))
+        .utc(true)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let logger = logger(writer);
+    logger.info("day one");
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+    clock.advance(DAY);
+    for i in 0..5 {
+        logger.info(format_args!("lost {i}"));
+    }
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    logger.info("day two, again");
+}
+
+#[test]
+fn a_read_only_directory_during_rotation_loses_records_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("hooklog-file-{}-readonly", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_read_only_rotation",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("LOG_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let reports: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("hooklog: "))
+        .collect();
+    println!("{reports:#?}");
+    assert_eq!(reports.len(), 3, "{stderr}");
+    assert!(
+        reports[0].contains("failed to write a record to the out")
+            && reports[0].contains("Permission denied"),
+        "{}",
+        reports[0]
+    );
+    assert!(
+        reports[1].contains("works again; 5 records could not be written before"),
+        "{}",
+        reports[1]
+    );
+    assert!(
+        reports[2].ends_with("(4 more like this, not shown)"),
+        "{}",
+        reports[2]
+    );
+    assert_eq!(listing(&dir), ["app-2026-11-01.log", "app-2026-11-02.log"]);
+    assert_eq!(
+        lines(&dir.join("app-2026-11-02.log")),
+        ["level=info msg=\"day two, again\""]
+    );
+}

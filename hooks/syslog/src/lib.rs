@@ -276,6 +276,17 @@ fn app_name() -> String {
         .unwrap_or_else(|| "-".to_owned())
 }
 
+impl SyslogHook {
+    /// The message this hook sends for `entry`, as it goes on the wire (before TCP
+    /// framing): for checking a configuration, and for tests.
+    pub fn encode(&self, entry: &Entry) -> String {
+        let mut message = String::new();
+        self.header
+            .encode(entry, self.formatter.as_deref(), self.max_len, &mut message);
+        message
+    }
+}
+
 impl Hook for SyslogHook {
     fn levels(&self) -> &[Level] {
         &self.levels

@@ -169,16 +169,23 @@ impl Fields {
     }
 
     fn position_by(&self, key: &str, fingerprint: u64) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => self
-                .fingerprints
-                .iter()
-                .enumerate()
-                .filter(|&(_, &f)| f == fingerprint)
-                .map(|(at, _)| at)
-                .find(|&at| self.entries[at].0.as_str() == key),
+        if let Some(index) = &self.index {
+            return index.get(key).copied();
         }
+        for (at, &f) in self.fingerprints.iter().enumerate() {
+            if f == fingerprint && self.entries[at].0.as_str() == key {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    /// The fields with each key's fingerprint, so formatters need not compute it again.
+    pub(crate) fn iter_keys(&self) -> impl Iterator<Item = (&str, &Value, u64)> {
+        self.entries
+            .iter()
+            .zip(&self.fingerprints)
+            .map(|((k, v), &f)| (k.as_str(), v, f))
     }
 
     fn rebuild_index(&mut self) {

@@ -62,7 +62,7 @@ pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
 
 /// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\\`)
 /// never reach the output raw, so a record stays one line.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_escaped(buf: &mut Vec<u8>, s: &str, html: bool) {
     if html {
         escape_with::<true, true>(buf, s, &ESCAPE_HTML);
@@ -79,7 +79,7 @@ pub(crate) fn write_controls_escaped(buf: &mut Vec<u8>, s: &str) {
 
 /// Escapes by `table`, which must escape exactly the bytes [`word_needs_escape`] finds
 /// for the same `QUOTES` and `HTML`.
-#[inline]
+#[inline(always)]
 fn escape_with<const QUOTES: bool, const HTML: bool>(
     buf: &mut Vec<u8>,
     s: &str,
@@ -95,7 +95,7 @@ fn escape_with<const QUOTES: bool, const HTML: bool>(
 
 /// The length of the longest prefix of `bytes` that certainly needs no escaping, found
 /// eight bytes at a time; the common case, a string that needs none, is one pass.
-#[inline]
+#[inline(always)]
 fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
     // Most keys and many values fit in one word: no loop at all.
     if bytes.len() <= 8 {
@@ -120,7 +120,7 @@ fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
 /// A word holding the last `len % 8` bytes of `bytes`: the last eight bytes when there
 /// are that many (the overlap was already found clean), else the bytes read with two
 /// overlapping loads and the rest filled with `a`, which never needs escaping.
-#[inline]
+#[inline(always)]
 fn tail_word(bytes: &[u8]) -> u64 {
     const FILL: u64 = ONES * b'a' as u64;
     let n = bytes.len();

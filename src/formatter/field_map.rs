@@ -80,8 +80,13 @@ impl FieldMap {
 
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
     /// the field error always, func and file when the record carries its caller.
-    pub(crate) fn clashes(&self, key: &str, has_caller: bool) -> bool {
-        let key_fingerprint = fingerprint(key);
+    /// `key_fingerprint` is the key's [`fingerprint`].
+    pub(crate) fn clashes_with_fingerprint(
+        &self,
+        key: &str,
+        key_fingerprint: u64,
+        has_caller: bool,
+    ) -> bool {
         let clashes_with =
             |k: FieldKey| self.fingerprints[k.index()] == key_fingerprint && self.resolve(k) == key;
         let fixed = [

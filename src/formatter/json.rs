@@ -234,10 +234,13 @@ impl JsonFormatter {
             None => {
                 let map = &self.field_map;
                 let has_caller = entry.caller().is_some();
-                for (key, value) in fields {
-                    buf.push(b',');
-                    buf.push(b'"');
-                    if map.clashes(key, has_caller) {
+                let fields = entry
+                    .fields()
+                    .iter_keys()
+                    .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
+                for (key, value, fingerprint) in fields {
+                    buf.extend_from_slice(b",\"");
+                    if map.clashes_with_fingerprint(key, fingerprint, has_caller) {
                         buf.extend_from_slice(b"fields.");
                     }
                     write_escaped(buf, key, html);

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::level::Level;
 use crate::scratch;
 use crate::value::Value;
+use crate::value::fingerprint;
 
 /// The width the coloured layout pads messages to, as logrus does.
 const MESSAGE_WIDTH: usize = 44;
@@ -300,11 +301,11 @@ impl TextFormatter {
                 buf.push(b'"');
             }
         }
-        self.for_each_field(entry, |name, value| {
+        self.for_each_field(entry, |name, value, key| {
             if buf.len() > start {
                 buf.push(b' ');
             }
-            self.write_field_key(buf, name, entry);
+            self.write_field_key(buf, name, key, entry);
             buf.push(b'=');
             self.write_value(buf, value);
         });
@@ -375,28 +376,35 @@ impl TextFormatter {
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_text(buf, errors);
         }
-        self.for_each_field(entry, |name, value| {
+        self.for_each_field(entry, |name, value, key| {
             let _ = write!(buf, " \x1b[{color}m");
-            self.write_field_key(buf, name, entry);
+            self.write_field_key(buf, name, key, entry);
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);
         });
     }
 
-    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, entry: &Entry) {
-        if self.field_map.clashes(name, entry.caller().is_some()) {
+    /// Writes a field's key (given its fingerprint): `fields.` first if it clashes.
+    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, fingerprint: u64, entry: &Entry) {
+        if self
+            .field_map
+            .clashes_with_fingerprint(name, fingerprint, entry.caller().is_some())
+        {
             buf.extend_from_slice(b"fields.");
         }
         write_key(buf, name);
     }
 
-    /// Calls `f` for every field that can be written, in insertion or key order.
-    fn for_each_field(&self, entry: &Entry, mut f: impl FnMut(&str, &Value)) {
+    /// Calls `f` for every field that can be written, in insertion or key order, with
+    /// its key's fingerprint.
+    fn for_each_field(&self, entry: &Entry, mut f: impl FnMut(&str, &Value, u64)) {
         let fields = entry.fields();
         let writable = |value: &Value| !matches!(value, Value::Invalid(_));
         if !self.sort_keys {
-            for (name, value) in fields.iter().filter(|(_, v)| writable(v)) {
-                f(name, value);
+            for (name, value, fingerprint) in fields.iter_keys() {
+                if writable(value) {
+                    f(name, value, fingerprint);
+                }
             }
             return;
         }
@@ -406,7 +414,7 @@ impl TextFormatter {
             order.sort_by(|&a, &b| fields.at(a).0.cmp(fields.at(b).0));
             for &i in order.iter() {
                 let (name, value) = fields.at(i);
-                f(name, value);
+                f(name, value, fingerprint(name));
             }
         });
     }

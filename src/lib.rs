@@ -40,6 +40,8 @@
 //!
 //! 1.88.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "log")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub mod bridge;

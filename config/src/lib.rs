@@ -49,6 +49,8 @@
 //! | `HOOKLOG_LEVEL` | the level (any name `Level` parses) |
 //! | `HOOKLOG_FORMAT` | the format (`text`, `json` or a registered name) |
 
+#![warn(missing_docs)]
+
 mod formats;
 mod registry;
 mod url;

@@ -49,6 +49,8 @@
 //! | `onBuildLogger` | [`GroupFactoryBuilder::on_build`] |
 //! | custom group `start` / `close` | [`GroupFactoryBuilder::on_start`], [`GroupFactoryBuilder::on_close`] |
 
+#![warn(missing_docs)]
+
 mod output;
 mod params;
 

@@ -37,6 +37,8 @@
 //! assert_eq!(record["event.dataset"], "shop");
 //! ```
 
+#![warn(missing_docs)]
+
 use std::cell::RefCell;
 use std::io::Write as _;
 use std::time::SystemTime;

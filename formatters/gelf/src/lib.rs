@@ -31,6 +31,8 @@
 //! assert_eq!(record["_order"], 1042);
 //! ```
 
+#![warn(missing_docs)]
+
 use std::io::Write as _;
 use std::time::SystemTime;
 

@@ -34,6 +34,8 @@
 //!
 //! Plain `amqp://` only: the crate is built without TLS.
 
+#![warn(missing_docs)]
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::{Mutex, MutexGuard, PoisonError};

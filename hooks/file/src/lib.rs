@@ -27,6 +27,8 @@
 //! Paths that include data (a request path, a user name) must pass it through
 //! [`sanitize_component`], so that it can never leave the log directory.
 
+#![warn(missing_docs)]
+
 mod clock;
 mod pattern;
 mod retention;

@@ -17,6 +17,8 @@
 //! # Ok::<(), hooklog::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};

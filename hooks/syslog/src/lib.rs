@@ -38,6 +38,8 @@
 //! with its kernel closing the socket) loses nothing written afterwards; what it had
 //! received but not yet processed when it went down is beyond any client's reach.
 
+#![warn(missing_docs)]
+
 mod message;
 mod transport;
 

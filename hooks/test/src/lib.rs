@@ -17,6 +17,8 @@
 //! assert!(hook.is_empty());
 //! ```
 
+#![warn(missing_docs)]
+
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hooklog::{Entry, Error, Hook, Level, Logger};

@@ -14,6 +14,8 @@
 //! assert_eq!(errors.contents(), b"{\"level\":\"error\",\"msg\":\"disk failed\",\"code\":7}\n");
 //! ```
 
+#![warn(missing_docs)]
+
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

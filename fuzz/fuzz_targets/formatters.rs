@@ -46,7 +46,10 @@ fn entry(logger: &Logger, record: &Record) -> Entry {
 /// Formats `record` the way a logger would, through a capture out.
 fn format(formatter: impl Formatter, record: &Record) -> Vec<u8> {
     let out = hooklog::MemoryOut::new();
-    let logger = Logger::builder().formatter(formatter).out(out.clone()).build();
+    let logger = Logger::builder()
+        .formatter(formatter)
+        .out(out.clone())
+        .build();
     logger.set_report_caller(record.caller);
     entry(&logger, record).info(&record.message);
     out.contents()
@@ -55,14 +58,21 @@ fn format(formatter: impl Formatter, record: &Record) -> Vec<u8> {
 fn one_line(bytes: &[u8]) -> &[u8] {
     assert_eq!(bytes.last(), Some(&b'\n'));
     let line = &bytes[..bytes.len() - 1];
-    assert!(!line.contains(&b'\n'), "{:?}", String::from_utf8_lossy(bytes));
+    assert!(
+        !line.contains(&b'\n'),
+        "{:?}",
+        String::from_utf8_lossy(bytes)
+    );
     line
 }
 
 fuzz_target!(|record: Record| {
     for json in [
         format(JsonFormatter::new(), &record),
-        format(hooklog_ecs::EcsFormatter::new().service_name("fuzz"), &record),
+        format(
+            hooklog_ecs::EcsFormatter::new().service_name("fuzz"),
+            &record,
+        ),
         format(hooklog_gelf::GelfFormatter::new(), &record),
     ] {
         let line = one_line(&json);
@@ -71,7 +81,11 @@ fuzz_target!(|record: Record| {
     }
     let text = format(TextFormatter::new().disable_colors(true), &record);
     let line = one_line(&text);
-    assert!(!line.iter().any(|&b| b < 0x20 || b == 0x7f), "{:?}", String::from_utf8_lossy(line));
+    assert!(
+        !line.iter().any(|&b| b < 0x20 || b == 0x7f),
+        "{:?}",
+        String::from_utf8_lossy(line)
+    );
     let colored = format(TextFormatter::new().force_colors(true), &record);
     let line = one_line(&colored);
     // Only the colour codes' ESC may appear raw.

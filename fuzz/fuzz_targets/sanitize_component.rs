@@ -14,5 +14,8 @@ fuzz_target!(|input: &str| {
     let joined = Path::new("base").join(&name);
     let components: Vec<Component> = joined.components().collect();
     assert_eq!(components.len(), 2, "{input:?} -> {name:?}");
-    assert!(matches!(components[1], Component::Normal(_)), "{input:?} -> {name:?}");
+    assert!(
+        matches!(components[1], Component::Normal(_)),
+        "{input:?} -> {name:?}"
+    );
 });

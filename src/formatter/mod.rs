@@ -65,7 +65,7 @@ impl<F: Formatter + ?Sized> Formatter for Box<F> {
 }
 
 /// What both built-in formatters need to know about a record's fields before writing it:
-/// the keys that clash with the fixed keys, and the reason for any field left out.
+/// the reason for any field left out.
 pub(crate) mod record {
     use std::io::Write;
 

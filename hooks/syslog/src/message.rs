@@ -97,7 +97,10 @@ impl Header {
                     self.procid,
                     self.msgid
                 );
-                self.structured_data(entry, out);
+                // The header is short; the structured data keeps the params that fit
+                // whole, and the message takes what room is left.
+                let room = max_len.saturating_sub(out.len() + 1);
+                self.structured_data(entry, room, out);
                 out.push(' ');
                 self.message(entry, formatter, false, out);
             }
@@ -117,36 +120,45 @@ impl Header {
     }
 
     /// `[SD-ID name="value" ...]` with the record's fields, or `-` when there are none.
-    fn structured_data(&self, entry: &Entry, out: &mut String) {
-        let fields: Vec<(&str, &Value)> = entry
-            .fields()
-            .iter()
-            .filter(|(_, v)| !matches!(v, Value::Invalid(_)))
-            .collect();
-        if fields.is_empty() {
-            out.push('-');
-            return;
-        }
+    /// Only whole params are written, as many as fit in `room` bytes with the closing
+    /// `]`: a long record loses params, never its structure.
+    fn structured_data(&self, entry: &Entry, room: usize, out: &mut String) {
+        let start = out.len();
         out.push('[');
         out.push_str(&self.sd_id);
-        for (key, value) in fields {
-            out.push(' ');
-            out.push_str(&sd_name(key));
-            out.push_str("=\"");
-            let text = value.to_string();
-            for c in text.chars() {
+        let mut params = 0;
+        let mut param = String::new();
+        for (key, value) in entry.fields().iter() {
+            if matches!(value, Value::Invalid(_)) {
+                continue;
+            }
+            param.clear();
+            param.push(' ');
+            param.push_str(&sd_name(key));
+            param.push_str("=\"");
+            for c in value.to_string().chars() {
                 match c {
                     '"' | '\\' | ']' => {
-                        out.push('\\');
-                        out.push(c);
+                        param.push('\\');
+                        param.push(c);
                     }
-                    '\n' if self.escape_newlines => out.push_str("\\n"),
-                    c => out.push(c),
+                    '\n' if self.escape_newlines => param.push_str("\\n"),
+                    c => param.push(c),
                 }
             }
-            out.push('"');
+            param.push('"');
+            if out.len() - start + param.len() + 1 > room {
+                break;
+            }
+            out.push_str(&param);
+            params += 1;
         }
-        out.push(']');
+        if params == 0 {
+            out.truncate(start);
+            out.push('-');
+        } else {
+            out.push(']');
+        }
     }
 
     /// The MSG part: the formatter's record, or the message (plus, for RFC 3164, the
@@ -269,6 +281,46 @@ mod tests {
         let mut text = "aé".repeat(10);
         truncate(&mut text, 4);
         assert_eq!(text, "aéa");
+    }
+
+    /// Found by fuzzing: cutting a long record at the length limit cut its structured
+    /// data too, leaving an unterminated `[...`. Whole params are dropped instead.
+    #[test]
+    fn truncation_keeps_structured_data_whole() {
+        use hooklog::Logger;
+        let header = Header {
+            format: SyslogFormat::Rfc5424,
+            facility: Facility::User,
+            hostname: "h".into(),
+            app_name: "a".into(),
+            procid: "1".into(),
+            msgid: "-".into(),
+            sd_id: "x@1".into(),
+            time_zone: TimeZone::UTC,
+            escape_newlines: false,
+        };
+        let logger = Logger::builder().out(std::io::sink()).build();
+        let mut entry = logger.entry();
+        for i in 0..50 {
+            entry = entry.with_field(format!("k{i}"), r#"]]]\""#.repeat(4));
+        }
+        for max in [60, 120, 200, 511, 4096] {
+            let mut out = String::new();
+            header.encode(&entry, None, max, &mut out);
+            assert!(out.len() <= max, "{max}: {out}");
+            let sd = out.splitn(7, ' ').nth(6).unwrap_or("-");
+            if sd.starts_with('[') {
+                let mut escaped = false;
+                let end = sd.char_indices().find(|&(_, c)| {
+                    let done = c == ']' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    done
+                });
+                assert!(end.is_some(), "{max}: unterminated SD in {out}");
+            } else {
+                assert!(sd.starts_with('-'), "{max}: {out}");
+            }
+        }
     }
 
     #[test]

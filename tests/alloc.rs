@@ -1,41 +1,12 @@
 //! Steady-state logging allocates nothing: proven with a counting global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io;
 
 use hooklog::{JsonFormatter, Level, Logger, TextFormatter};
-
-/// Counts the allocations made by threads that switched counting on.
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.with(Cell::get) {
-            COUNT.with(|c| c.set(c.get() + 1));
-        }
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.with(Cell::get) {
-            COUNT.with(|c| c.set(c.get() + 1));
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use hooklog_test::{CountingAllocator, allocations_during};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const RECORDS: u64 = 10_000;
 
@@ -44,13 +15,7 @@ fn allocations(name: &str, mut log: impl FnMut(u64)) -> u64 {
     for i in 0..1_000 {
         log(i);
     }
-    COUNT.with(|c| c.set(0));
-    COUNTING.with(|c| c.set(true));
-    for i in 0..RECORDS {
-        log(i);
-    }
-    COUNTING.with(|c| c.set(false));
-    let count = COUNT.with(Cell::get);
+    let count = allocations_during(|| (0..RECORDS).for_each(&mut log));
     println!("{name}: {count} allocations over {RECORDS} records");
     count
 }

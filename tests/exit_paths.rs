@@ -1,6 +1,8 @@
 //! Every exit path persists a `MemoryOut`: each test runs `examples/exit_paths.rs` in a
 //! child process, ends it one way, and checks the file holds every record once, in order.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
@@ -9,27 +11,10 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The example binary, built on first use if the test run did not build it.
+/// The example binary, built once per test process.
 fn example() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let path = exe
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples/exit_paths");
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "--example", "exit_paths"])
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building examples/exit_paths failed");
-        }
-        path
-    })
+    PATH.get_or_init(|| common::example("exit_paths"))
 }
 
 /// A fresh directory for one test's files.

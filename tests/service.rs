@@ -1,31 +1,13 @@
 //! `examples/service.rs` under real HTTP traffic: each request's file holds exactly that
 //! request's records, and the shared daily file holds all of them.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-/// The example binary, built on first use if the test run did not build it.
-fn example() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let path = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/service");
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--example", "service"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building examples/service failed");
-    }
-    path
-}
 
 fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -66,7 +48,7 @@ fn raw_get(addr: &str, path: &str) -> String {
 fn each_request_has_its_own_trail_and_the_shared_file_has_all() {
     let dir = std::env::temp_dir().join(format!("hooklog-service-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = Command::new(example())
+    let mut child = Command::new(common::example("service"))
         .args(["127.0.0.1:0", dir.to_str().unwrap()])
         .env_remove("HOOKLOG_ENV")
         .stdout(Stdio::piped())

@@ -95,18 +95,16 @@ pub(crate) fn format(name: &str) -> Option<Arc<FormatFactory>> {
 }
 
 pub(crate) fn sink_names() -> Vec<String> {
-    let mut names: Vec<String> = SINKS
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .keys()
-        .cloned()
-        .collect();
-    names.sort();
-    names
+    sorted_keys(&SINKS)
 }
 
 pub(crate) fn format_names() -> Vec<String> {
-    let mut names: Vec<String> = FORMATS
+    sorted_keys(&FORMATS)
+}
+
+/// The registered names, sorted.
+fn sorted_keys<T>(registry: &RwLock<HashMap<String, T>>) -> Vec<String> {
+    let mut names: Vec<String> = registry
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .keys()

@@ -46,6 +46,26 @@ pub fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The example binary `name`, built first if the test run did not build it.
+pub fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory")
+        .join("examples")
+        .join(name);
+    if !path.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--example", name])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building examples/{name} failed");
+    }
+    path
+}
+
 /// Runs the ignored test `name` of this test binary in a child process with `env` set.
 pub fn run_child_test(name: &str, env: &[(&str, &str)]) -> Output {
     let exe = std::env::current_exe().expect("test binary path");

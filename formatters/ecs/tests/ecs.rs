@@ -1,7 +1,5 @@
 //! The ECS formatter against the ecs-logging specification's own field list.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::{Duration, UNIX_EPOCH};
 
 use hooklog::{Level, Logger, MemoryOut, info};
@@ -162,24 +160,8 @@ fn configured_names_and_a_fixed_time() {
     assert!(record.get("log.origin.file.name").is_none());
 }
 
-struct Counting;
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<u64> = const { Cell::new(0) };
-}
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.with(Cell::get) {
-            COUNT.with(|c| c.set(c.get() + 1));
-        }
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: hooklog_test::CountingAllocator = hooklog_test::CountingAllocator;
 
 #[test]
 fn steady_state_formatting_allocates_nothing() {
@@ -189,8 +171,8 @@ fn steady_state_formatting_allocates_nothing() {
         .build();
     let log = |i: u64| info!(logger, "request handled"; "status" => 200u64, "user.id" => i, "latency" => 1.5, "path" => "/api");
     (0..1000).for_each(log);
-    COUNTING.with(|c| c.set(true));
-    (0..10_000).for_each(log);
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(COUNT.with(Cell::get), 0);
+    assert_eq!(
+        hooklog_test::allocations_during(|| (0..10_000).for_each(log)),
+        0
+    );
 }

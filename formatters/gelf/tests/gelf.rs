@@ -1,5 +1,3 @@
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::{Duration, UNIX_EPOCH};
 
 use hooklog::{Level, Logger, MemoryOut};
@@ -74,24 +72,8 @@ fn single_line_messages_have_no_full_message_and_levels_map_to_syslog() {
     assert_eq!(r["_function"], "gelf");
 }
 
-struct Counting;
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<u64> = const { Cell::new(0) };
-}
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.with(Cell::get) {
-            COUNT.with(|c| c.set(c.get() + 1));
-        }
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: hooklog_test::CountingAllocator = hooklog_test::CountingAllocator;
 
 #[test]
 fn steady_state_formatting_allocates_nothing() {
@@ -101,8 +83,8 @@ fn steady_state_formatting_allocates_nothing() {
         .build();
     let log = |i: u64| hooklog::info!(logger, "request handled"; "status" => 200u64, "user" => i, "latency" => 1.5, "path" => "/api");
     (0..1000).for_each(log);
-    COUNTING.with(|c| c.set(true));
-    (0..10_000).for_each(log);
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(COUNT.with(Cell::get), 0);
+    assert_eq!(
+        hooklog_test::allocations_during(|| (0..10_000).for_each(log)),
+        0
+    );
 }

@@ -141,3 +141,58 @@ mod tests {
         assert_eq!(hook.len(), 1000);
     }
 }
+
+/// A global allocator that counts the allocations of the threads measuring with
+/// [`allocations_during`], for tests that prove code allocates nothing.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOCATOR: hooklog_test::CountingAllocator = hooklog_test::CountingAllocator;
+///
+/// let logger = hooklog::Logger::builder().out(std::io::sink()).build();
+/// logger.info("steady state"); // warms the pool and the buffers up
+/// assert_eq!(hooklog_test::allocations_during(|| logger.info("steady state")), 0);
+/// ```
+pub struct CountingAllocator;
+
+thread_local! {
+    static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static COUNT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn count_one() {
+    if COUNTING.with(std::cell::Cell::get) {
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged; counting touches
+// only const-initialised thread-locals, which never allocate.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: the caller's contract is passed on as it is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: as above.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// The number of allocations (and reallocations) this thread made while running `f`;
+/// counts only when [`CountingAllocator`] is the global allocator, else 0.
+pub fn allocations_during(f: impl FnOnce()) -> u64 {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    COUNT.with(std::cell::Cell::get)
+}

@@ -60,6 +60,19 @@ impl Level {
         }
     }
 
+    /// The syslog severity of the level, as logrus's syslog hook maps it: panic and
+    /// fatal are crit (2), error is err (3), warning is warning (4), info is info (6),
+    /// debug and trace are debug (7). Syslog and GELF outputs carry it.
+    pub fn syslog_severity(self) -> u8 {
+        match self {
+            Level::Panic | Level::Fatal => 2,
+            Level::Error => 3,
+            Level::Warn => 4,
+            Level::Info => 6,
+            Level::Debug | Level::Trace => 7,
+        }
+    }
+
     /// The level's position in [`Level::ALL`].
     pub(crate) fn index(self) -> usize {
         self as usize

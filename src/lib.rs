@@ -72,7 +72,7 @@ pub use global::{
     panic, set_exit_func, set_formatter, set_level, set_out, set_report_caller, trace, warn,
     with_error, with_field, with_fields, with_time,
 };
-pub use hook::{AsyncHook, Hook, LevelHooks, QueueFull};
+pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
 pub use level::{Level, ParseLevelError};
 pub use logger::{Logger, LoggerBuilder};
 pub use macros::__private;

@@ -64,7 +64,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use hooklog::{
-    AsyncHook, Entry, Error, Fields, Formatter, Hook, Level, Logger, MemoryOut, Overflow, Value,
+    AsyncHook, DefaultFields, Entry, Error, Formatter, Hook, Level, Logger, MemoryOut, Overflow,
+    Value,
 };
 use serde::Deserialize;
 
@@ -275,7 +276,7 @@ impl Config {
 
         let mut hooks: Vec<Box<dyn Hook>> = Vec::new();
         if !config.fields.is_empty() {
-            hooks.push(Box::new(BaseFields(
+            hooks.push(Box::new(DefaultFields::new(
                 config
                     .fields
                     .iter()
@@ -551,22 +552,6 @@ impl Write for Tee {
             }
         }
         first_error.map_or(Ok(()), Err)
-    }
-}
-
-/// Adds the configured fields to every record (a record's own field of the same name
-/// wins).
-struct BaseFields(Fields);
-
-impl Hook for BaseFields {
-    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        let fields = entry.fields_mut();
-        for (key, value) in self.0.entries() {
-            if !fields.contains_key(key) {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
-        Ok(())
     }
 }
 

@@ -59,7 +59,9 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use hooklog::{Entry, Error, Fields, Hook, Level, LevelHooks, Logger, TextFormatter, Value};
+use hooklog::{
+    DefaultFields, Error, Fields, Hook, Level, LevelHooks, Logger, TextFormatter, Value,
+};
 
 pub use output::{Build, Lifecycle, OutputSpec};
 pub use params::Params;
@@ -166,7 +168,7 @@ impl GroupFactory {
             all_fields.insert(key, value);
         }
         let mut hooks = LevelHooks::new();
-        hooks.add(GroupFields(all_fields));
+        hooks.add(DefaultFields::new(all_fields));
         let logger = match factory.env {
             Env::Development => Logger::builder()
                 .level(Level::Trace)
@@ -522,22 +524,6 @@ impl fmt::Debug for GroupFactory {
             .field("level", &self.inner.level)
             .field("outputs", &self.inner.specs)
             .finish_non_exhaustive()
-    }
-}
-
-/// Adds the group's fields to every record it logs (a record's own field of the same
-/// name wins).
-struct GroupFields(Fields);
-
-impl Hook for GroupFields {
-    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        let fields = entry.fields_mut();
-        for (key, value) in self.0.entries() {
-            if !fields.contains_key(key) {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
-        Ok(())
     }
 }
 

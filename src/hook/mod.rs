@@ -11,8 +11,10 @@ use crate::error::{Error, report, report_limited};
 use crate::level::Level;
 
 mod async_hook;
+mod default_fields;
 
 pub use async_hook::{AsyncHook, QueueFull};
+pub use default_fields::DefaultFields;
 
 /// Code that runs on every record of the levels it names: send it somewhere, count it,
 /// add or change fields.

@@ -36,18 +36,7 @@
 use std::io::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Entry, Error, Formatter, Level, Value};
-
-/// The syslog severity GELF's `level` carries for a hooklog level.
-pub fn severity(level: Level) -> u8 {
-    match level {
-        Level::Panic | Level::Fatal => 2,
-        Level::Error => 3,
-        Level::Warn => 4,
-        Level::Info => 6,
-        Level::Debug | Level::Trace => 7,
-    }
-}
+use hooklog::{Entry, Error, Formatter, Value};
 
 /// Formats records as GELF 1.1 JSON. See the crate docs.
 #[derive(Clone, Debug)]
@@ -134,7 +123,7 @@ impl Formatter for GelfFormatter {
             let fraction = format_millis(millis);
             write!(buf, ",\"timestamp\":{secs}.{}", fraction.as_str())?;
         }
-        write!(buf, ",\"level\":{}", severity(entry.level()))?;
+        write!(buf, ",\"level\":{}", entry.level().syslog_severity())?;
         for (key, value) in entry.fields().iter() {
             if matches!(value, Value::Invalid(_)) {
                 continue;

@@ -348,12 +348,11 @@ impl RollingWriterBuilder {
 impl Write for RollingWriter {
     /// Writes `record` whole (see [`RollingWriter`]).
     fn write(&mut self, record: &[u8]) -> io::Result<usize> {
-        self.write_record(record)?;
-        Ok(record.len())
+        (&*self).write(record)
     }
 
     fn write_all(&mut self, record: &[u8]) -> io::Result<()> {
-        self.write_record(record)
+        (&*self).write_all(record)
     }
 
     /// Flushes the file and waits for background compression.

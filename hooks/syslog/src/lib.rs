@@ -48,7 +48,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use hooklog::{Entry, Error, Formatter, Hook, Level};
 use jiff::tz::TimeZone;
 
-pub use message::{Facility, SyslogFormat, severity};
+pub use message::{Facility, SyslogFormat};
 pub use transport::{Framing, Transport};
 
 use message::{Header, header_field, sd_name};

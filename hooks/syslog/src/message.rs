@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Entry, Formatter, Level, Value};
+use hooklog::{Entry, Formatter, Value};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
@@ -46,19 +46,6 @@ pub enum Facility {
     Local7 = 23,
 }
 
-/// The syslog severity of a level, as logrus's syslog hook maps it: panic and fatal are
-/// crit (2), error is err (3), warning is warning (4), info is info (6), debug and trace
-/// are debug (7).
-pub fn severity(level: Level) -> u8 {
-    match level {
-        Level::Panic | Level::Fatal => 2,
-        Level::Error => 3,
-        Level::Warn => 4,
-        Level::Info => 6,
-        Level::Debug | Level::Trace => 7,
-    }
-}
-
 /// What every message from one hook shares.
 pub(crate) struct Header {
     pub(crate) format: SyslogFormat,
@@ -84,7 +71,7 @@ impl Header {
         out: &mut String,
     ) {
         out.clear();
-        let pri = self.facility as u8 * 8 + severity(entry.level());
+        let pri = self.facility as u8 * 8 + entry.level().syslog_severity();
         let zoned = zoned(entry.time(), &self.time_zone);
         match self.format {
             SyslogFormat::Rfc5424 => {
@@ -264,6 +251,7 @@ pub(crate) fn truncate(text: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hooklog::Level;
 
     #[test]
     fn names_are_sanitised() {
@@ -325,7 +313,7 @@ mod tests {
 
     #[test]
     fn severities_follow_logrus() {
-        let map: Vec<u8> = Level::ALL.iter().map(|&l| severity(l)).collect();
+        let map: Vec<u8> = Level::ALL.iter().map(|&l| l.syslog_severity()).collect();
         assert_eq!(map, [2, 2, 3, 4, 6, 7, 7]);
     }
 }

@@ -31,12 +31,23 @@ const SCAN_LIMIT: usize = 32;
 /// ```
 #[derive(Clone, Default)]
 pub struct Fields {
-    entries: Vec<(Key, Value)>,
-    /// The [`fingerprint`] of each key, in step with `entries`: a scan compares these
-    /// words and touches a key only when its fingerprint matches.
-    fingerprints: Vec<u64>,
-    /// Positions of the keys in `entries`, kept once there are more than `SCAN_LIMIT`.
+    slots: Vec<Slot>,
+    /// Positions of the keys in `slots`, kept once there are more than `SCAN_LIMIT`.
     index: Option<HashMap<Key, usize, foldhash::fast::RandomState>>,
+    /// Whether some key or value may own heap memory. While it is false, [`clear`]
+    /// forgets the slots instead of dropping them one by one.
+    ///
+    /// [`clear`]: Fields::clear
+    owns_heap: bool,
+}
+
+/// One field, with the [`fingerprint`] of its key: a scan compares these words and
+/// touches a key only when its fingerprint matches.
+#[derive(Clone, PartialEq)]
+struct Slot {
+    key: Key,
+    value: Value,
+    fingerprint: u64,
 }
 
 impl Fields {
@@ -48,9 +59,8 @@ impl Fields {
     /// An empty map with room for `capacity` fields.
     pub fn with_capacity(capacity: usize) -> Fields {
         Fields {
-            entries: Vec::with_capacity(capacity),
-            fingerprints: Vec::with_capacity(capacity),
-            index: None,
+            slots: Vec::with_capacity(capacity),
+            ..Fields::default()
         }
     }
 
@@ -59,32 +69,73 @@ impl Fields {
     /// a `String`.
     pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
-        let value = value.into();
         let fingerprint = fingerprint(&key);
+        self.insert_by(key, fingerprint, value.into())
+    }
+
+    /// [`insert`](Fields::insert) with the key's fingerprint already known.
+    #[inline]
+    pub(crate) fn insert_by(&mut self, key: Key, fingerprint: u64, value: Value) -> Option<Value> {
         match self.position_by(&key, fingerprint) {
-            Some(at) => Some(std::mem::replace(&mut self.entries[at].1, value)),
+            Some(at) => {
+                self.owns_heap |= value.owns_heap();
+                Some(std::mem::replace(&mut self.slots[at].value, value))
+            }
             None => {
-                if let Some(index) = &mut self.index {
-                    index.insert(key.clone(), self.entries.len());
-                }
-                self.entries.push((key, value));
-                self.fingerprints.push(fingerprint);
-                if self.index.is_none() && self.entries.len() > SCAN_LIMIT {
-                    self.rebuild_index();
-                }
+                self.push_new(key, fingerprint, value);
                 None
             }
         }
     }
 
+    /// Appends fields with static keys and their fingerprints; the caller knows the keys
+    /// are distinct and the map is empty.
+    #[inline]
+    pub(crate) fn append_new<const N: usize>(&mut self, fields: [(&'static str, u64, Value); N]) {
+        debug_assert!(self.is_empty());
+        if N > SCAN_LIMIT || self.index.is_some() {
+            for (key, fingerprint, value) in fields {
+                self.push_new(Key::from_static(key), fingerprint, value);
+            }
+            return;
+        }
+        self.owns_heap |= fields.iter().any(|(_, _, value)| value.owns_heap());
+        self.slots
+            .extend(fields.map(|(key, fingerprint, value)| Slot {
+                key: Key::from_static(key),
+                value,
+                fingerprint,
+            }));
+    }
+
+    /// Appends a field whose key the caller knows is not present yet.
+    #[inline]
+    pub(crate) fn push_new(&mut self, key: Key, fingerprint: u64, value: Value) {
+        debug_assert!(self.position_by(&key, fingerprint).is_none());
+        self.owns_heap |= key.owns_heap() || value.owns_heap();
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.slots.len());
+        }
+        self.slots.push(Slot {
+            key,
+            value,
+            fingerprint,
+        });
+        if self.slots.len() > SCAN_LIMIT && self.index.is_none() {
+            self.rebuild_index();
+        }
+    }
+
     /// The value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.position(key).map(|at| &self.entries[at].1)
+        self.position(key).map(|at| &self.slots[at].value)
     }
 
     /// A mutable reference to the value of `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.position(key).map(|at| &mut self.entries[at].1)
+        let at = self.position(key)?;
+        self.owns_heap = true;
+        Some(&mut self.slots[at].value)
     }
 
     /// Whether `key` is present.
@@ -95,53 +146,58 @@ impl Fields {
     /// Removes `key` and returns its value; the other fields keep their order (O(n)).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let at = self.position(key)?;
-        let (_, value) = self.entries.remove(at);
-        self.fingerprints.remove(at);
+        let slot = self.slots.remove(at);
         if self.index.is_some() {
             self.rebuild_index();
         }
-        Some(value)
+        Some(slot.value)
     }
 
     /// The number of fields.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.slots.len()
     }
 
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.slots.is_empty()
     }
 
     /// Removes every field, keeping the allocated capacity.
     pub fn clear(&mut self) {
-        self.entries.clear();
-        self.fingerprints.clear();
+        if self.owns_heap {
+            self.slots.clear();
+        } else {
+            // SAFETY: a length of 0 is within the capacity, and no slot owns heap memory,
+            // so forgetting the slots instead of dropping them leaks nothing.
+            unsafe { self.slots.set_len(0) };
+        }
+        self.owns_heap = false;
         self.index = None;
     }
 
     /// The fields in insertion order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + Clone {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.slots
+            .iter()
+            .map(|slot| (slot.key.as_str(), &slot.value))
     }
 
     /// The fields in insertion order with their keys as [`Key`]s, which clone without
     /// allocating (to copy fields into another map).
     pub fn entries(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> + Clone {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.slots.iter().map(|slot| (&slot.key, &slot.value))
     }
 
     /// The values in insertion order, mutably.
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        self.entries.iter_mut().map(|(_, v)| v)
+        self.owns_heap = true;
+        self.slots.iter_mut().map(|slot| &mut slot.value)
     }
 
     /// Sorts the fields by key (stable).
     pub fn sort_keys(&mut self) {
-        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
-        self.fingerprints.clear();
-        self.fingerprints
-            .extend(self.entries.iter().map(|(k, _)| fingerprint(k)));
+        self.slots.sort_by(|a, b| a.key.cmp(&b.key));
         if self.index.is_some() {
             self.rebuild_index();
         }
@@ -153,15 +209,16 @@ impl Fields {
     ///
     /// If `index >= self.len()`.
     pub(crate) fn at(&self, index: usize) -> (&str, &Value) {
-        let (k, v) = &self.entries[index];
-        (k.as_str(), v)
+        let slot = &self.slots[index];
+        (slot.key.as_str(), &slot.value)
     }
 
     /// Makes `self` a copy of `other`, reusing `self`'s allocations.
     pub(crate) fn copy_from(&mut self, other: &Fields) {
-        self.entries.clone_from(&other.entries);
-        self.fingerprints.clone_from(&other.fingerprints);
+        self.clear();
+        self.slots.extend_from_slice(&other.slots);
         self.index.clone_from(&other.index);
+        self.owns_heap = other.owns_heap;
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -172,30 +229,26 @@ impl Fields {
         if let Some(index) = &self.index {
             return index.get(key).copied();
         }
-        for (at, &f) in self.fingerprints.iter().enumerate() {
-            if f == fingerprint && self.entries[at].0.as_str() == key {
-                return Some(at);
-            }
-        }
-        None
+        self.slots
+            .iter()
+            .position(|slot| slot.fingerprint == fingerprint && slot.key.as_str() == key)
     }
 
     /// The fields with each key's fingerprint, so formatters need not compute it again.
     pub(crate) fn iter_keys(&self) -> impl Iterator<Item = (&str, &Value, u64)> {
-        self.entries
+        self.slots
             .iter()
-            .zip(&self.fingerprints)
-            .map(|((k, v), &f)| (k.as_str(), v, f))
+            .map(|slot| (slot.key.as_str(), &slot.value, slot.fingerprint))
     }
 
     fn rebuild_index(&mut self) {
         let index = self.index.get_or_insert_with(HashMap::default);
         index.clear();
         index.extend(
-            self.entries
+            self.slots
                 .iter()
                 .enumerate()
-                .map(|(at, (k, _))| (k.clone(), at)),
+                .map(|(at, slot)| (slot.key.clone(), at)),
         );
     }
 }
@@ -203,7 +256,7 @@ impl Fields {
 impl PartialEq for Fields {
     /// Equal when they hold the same fields in the same order.
     fn eq(&self, other: &Fields) -> bool {
-        self.entries == other.entries
+        self.iter().eq(other.iter())
     }
 }
 
@@ -231,10 +284,33 @@ impl<K: Into<Key>, V: Into<Value>> Extend<(K, V)> for Fields {
 
 impl IntoIterator for Fields {
     type Item = (Key, Value);
-    type IntoIter = std::vec::IntoIter<(Key, Value)>;
+    type IntoIter = IntoIter;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    fn into_iter(self) -> IntoIter {
+        IntoIter(self.slots.into_iter())
+    }
+}
+
+/// The fields of a [`Fields`] by value, in insertion order.
+pub struct IntoIter(std::vec::IntoIter<Slot>);
+
+impl Iterator for IntoIter {
+    type Item = (Key, Value);
+
+    fn next(&mut self) -> Option<(Key, Value)> {
+        self.0.next().map(|slot| (slot.key, slot.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for IntoIter {}
+
+impl DoubleEndedIterator for IntoIter {
+    fn next_back(&mut self) -> Option<(Key, Value)> {
+        self.0.next_back().map(|slot| (slot.key, slot.value))
     }
 }
 

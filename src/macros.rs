@@ -42,22 +42,48 @@ macro_rules! log_fields {
 /// [`Logger::fatal`](crate::Logger::fatal) does.
 #[macro_export]
 macro_rules! log {
+    // Literal keys first: their fingerprints are computed at compile time, and when they
+    // are distinct a fresh record appends them without looking for earlier ones.
+    ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
+        $crate::log!($level, $crate::logger(), $fmt $(, $arg)*; $($key => $value),+)
+    };
     ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
         $crate::log!($level, $crate::logger(), $fmt $(, $arg)* $(; $($key => $value),*)?)
     };
-    ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {{
+    ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
+        $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
+            $crate::__private::insert_literals(
+                entry.fields_mut(),
+                const { $crate::__private::distinct(&[$($key),+]) },
+                [$(($key, const { $crate::__private::fingerprint($key) }, $crate::__private::value($value))),+],
+            );
+        })
+    };
+    ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
+        $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
+            $($( entry.fields_mut().insert($key, $value); )*)?
+        })
+    };
+}
+
+/// The body of [`log!`]: checks the level, then takes a record from `target`, lets `fill`
+/// add the call's fields to it and logs it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log_at {
+    ($level:expr, $target:expr, ($($args:tt)*), |$entry:ident| $fill:block) => {{
         let target = &$target;
         let level: $crate::Level = $level;
         let logger = $crate::__private::Target::logger(target);
         if logger.is_level_enabled(level) {
             // `match` keeps the arguments' temporaries alive, and evaluates them before the
             // fields, in the order they are written.
-            match ::std::format_args!($fmt $(, $arg)*) {
+            match ::std::format_args!($($args)*) {
                 args => {
                     #[allow(unused_mut)]
-                    let mut entry = $crate::__private::Target::entry(target);
-                    $($( entry.fields_mut().insert($key, $value); )*)?
-                    logger.__log_owned(entry, level, args, ::std::module_path!());
+                    let mut $entry = $crate::__private::Target::entry(target);
+                    $fill
+                    logger.__log_owned($entry, level, args, ::std::module_path!());
                 }
             }
         }
@@ -124,9 +150,64 @@ macro_rules! error {
 /// What the macros need from their target; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    use crate::{Entry, Logger};
+    use crate::{Entry, Fields, Key, Logger, Value};
 
-    /// A logger or an entry that the level macros can log through.
+    pub use crate::value::fingerprint;
+
+    /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
+    pub const fn distinct(keys: &[&str]) -> bool {
+        let mut i = 0;
+        while i < keys.len() {
+            let mut j = i + 1;
+            while j < keys.len() {
+                if same(keys[i].as_bytes(), keys[j].as_bytes()) {
+                    return false;
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    const fn same(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Converts a field value, as [`Fields::insert`] does.
+    #[inline(always)]
+    pub fn value(value: impl Into<Value>) -> Value {
+        value.into()
+    }
+
+    /// Adds the fields of one macro call, whose keys are literals given with their
+    /// fingerprints: appended in one go when `distinct` (the keys are pairwise distinct)
+    /// and the record has no fields yet, else inserted one by one.
+    #[inline]
+    pub fn insert_literals<const N: usize>(
+        fields: &mut Fields,
+        distinct: bool,
+        literals: [(&'static str, u64, Value); N],
+    ) {
+        if distinct && fields.is_empty() {
+            fields.append_new(literals);
+        } else {
+            for (key, fingerprint, value) in literals {
+                fields.insert_by(Key::from_static(key), fingerprint, value);
+            }
+        }
+    }
+
     pub trait Target {
         /// The logger whose level decides.
         fn logger(&self) -> &Logger;

@@ -34,6 +34,12 @@ impl SharedStr {
             Repr::Shared(s) => s,
         }
     }
+
+    /// Whether dropping this string frees or releases heap memory.
+    #[inline]
+    pub(crate) fn owns_heap(&self) -> bool {
+        matches!(self.0, Repr::Shared(_))
+    }
 }
 
 impl Deref for SharedStr {
@@ -137,17 +143,23 @@ impl From<Cow<'static, str>> for SharedStr {
 /// A word summarising `key`: its length and its first eight bytes (overlapping loads for
 /// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
 #[inline]
-pub(crate) fn fingerprint(key: &str) -> u64 {
+pub const fn fingerprint(key: &str) -> u64 {
     let bytes = key.as_bytes();
     let n = bytes.len();
     let head = if let Some(first) = bytes.first_chunk::<8>() {
         u64::from_le_bytes(*first)
     } else if n >= 4 {
-        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
-        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
-        u64::from(lo) | (u64::from(hi) << 32)
+        let lo = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64;
+        let hi = u32::from_le_bytes([bytes[n - 4], bytes[n - 3], bytes[n - 2], bytes[n - 1]]);
+        lo | ((hi as u64) << 32)
     } else {
-        bytes.iter().fold(0, |word, &b| (word << 8) | u64::from(b))
+        let mut word = 0;
+        let mut i = 0;
+        while i < n {
+            word = (word << 8) | bytes[i] as u64;
+            i += 1;
+        }
+        word
     };
     head ^ (n as u64).rotate_right(8)
 }
@@ -209,6 +221,16 @@ impl Value {
         match self {
             Value::Str(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// Whether dropping this value frees or releases heap memory.
+    #[inline]
+    pub(crate) fn owns_heap(&self) -> bool {
+        match self {
+            Value::Null | Value::Bool(_) | Value::I64(_) | Value::U64(_) | Value::F64(_) => false,
+            Value::Str(s) | Value::Invalid(s) => s.owns_heap(),
+            Value::Json(_) => true,
         }
     }
 

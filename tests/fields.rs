@@ -202,3 +202,30 @@ fn keys_that_share_a_prefix_or_length_are_distinct() {
     assert_eq!(fields.get("abcdefghj"), Some(&Value::U64(9)));
     assert_eq!(fields.insert("abcdefghi", 0), Some(Value::U64(9)));
 }
+
+#[test]
+fn clearing_releases_every_shared_string_however_it_got_in() {
+    use std::sync::Arc;
+
+    let shared: Arc<str> = Arc::from("shared");
+    let value = || Value::Str(hooklog::SharedStr::from(Arc::clone(&shared)));
+    let mut fields = Fields::new();
+    fields.insert("static", 1);
+    fields.insert("inserted", value());
+    fields.insert(hooklog::SharedStr::from(Arc::clone(&shared)), 2);
+    assert_eq!(Arc::strong_count(&shared), 3);
+    fields.clear();
+    assert_eq!(Arc::strong_count(&shared), 1);
+
+    // Values changed in place are released too.
+    fields.insert("a", 1);
+    fields.insert("b", 2);
+    *fields.get_mut("a").unwrap() = value();
+    for v in fields.values_mut().skip(1) {
+        *v = value();
+    }
+    assert_eq!(Arc::strong_count(&shared), 3);
+    fields.clear();
+    assert_eq!(Arc::strong_count(&shared), 1);
+    assert!(fields.is_empty());
+}

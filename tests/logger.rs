@@ -44,6 +44,44 @@ fn a_context_entry_logs_many_records_and_keeps_its_fields() {
 }
 
 #[test]
+fn macro_fields_keep_one_value_per_key_in_first_place() {
+    let (logger, out) = common::capture(common::text());
+    let context = logger.with_fields(fields! { "a" => 1, "b" => 2 });
+    let key = String::from("c");
+    info!(logger, "literal keys"; "x" => 1, "y" => 2, "x" => 3);
+    info!(context, "over a context"; "b" => 20, "c" => 30);
+    info!(logger, "expression keys"; key.clone() => 1, "d" => 2, key => 3);
+    info!(logger, "fresh again"; "x" => 4);
+    assert_eq!(
+        common::lines(&out),
+        [
+            "level=info msg=\"literal keys\" x=3 y=2",
+            "level=info msg=\"over a context\" a=1 b=20 c=30",
+            "level=info msg=\"expression keys\" c=3 d=2",
+            "level=info msg=\"fresh again\" x=4",
+        ]
+    );
+}
+
+#[test]
+fn a_macro_with_more_fields_than_a_scan_covers_finds_them_by_index() {
+    let (logger, out) = common::capture(hooklog::JsonFormatter::new());
+    info!(logger, "many";
+        "k00" => 0, "k01" => 1, "k02" => 2, "k03" => 3, "k04" => 4, "k05" => 5, "k06" => 6,
+        "k07" => 7, "k08" => 8, "k09" => 9, "k10" => 10, "k11" => 11, "k12" => 12,
+        "k13" => 13, "k14" => 14, "k15" => 15, "k16" => 16, "k17" => 17, "k18" => 18,
+        "k19" => 19, "k20" => 20, "k21" => 21, "k22" => 22, "k23" => 23, "k24" => 24,
+        "k25" => 25, "k26" => 26, "k27" => 27, "k28" => 28, "k29" => 29, "k30" => 30,
+        "k31" => 31, "k32" => 32, "k33" => 33, "k33" => 34);
+    let record = &common::records(&out)[0];
+    let object = record.as_object().unwrap();
+    assert_eq!(object.len(), 3 + 34);
+    assert_eq!(record["k00"], 0);
+    assert_eq!(record["k32"], 32);
+    assert_eq!(record["k33"], 34);
+}
+
+#[test]
 fn with_error_and_with_time() {
     let (logger, out) = common::capture(hooklog::JsonFormatter::new());
     let err = io::Error::new(io::ErrorKind::NotFound, "config.toml missing");

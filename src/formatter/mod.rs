@@ -74,7 +74,18 @@ pub(crate) mod record {
 
     /// Writes the reasons of every field that cannot be written, into `buf`; returns
     /// whether there were any.
+    #[inline]
     pub(crate) fn field_errors(entry: &Entry, buf: &mut Vec<u8>) -> bool {
+        let invalid = |(_, value): (&str, &Value)| matches!(value, Value::Invalid(_));
+        if !entry.fields().iter().any(invalid) {
+            return false;
+        }
+        write_field_errors(entry, buf);
+        true
+    }
+
+    #[cold]
+    fn write_field_errors(entry: &Entry, buf: &mut Vec<u8>) {
         let mut any = false;
         for (key, value) in entry.fields().iter() {
             if let Value::Invalid(reason) = value {
@@ -85,6 +96,5 @@ pub(crate) mod record {
                 any = true;
             }
         }
-        any
     }
 }

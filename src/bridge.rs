@@ -103,18 +103,15 @@ impl log::Log for Bridge {
         if !self.logger.is_level_enabled(level) {
             return;
         }
-        let mut entry = self.logger.entry();
-        let _ = record.key_values().visit(&mut Fields(entry.fields_mut()));
-        entry
-            .fields_mut()
-            .insert("target", record.target().to_owned());
+        let mut data = crate::pool::take();
+        let _ = record.key_values().visit(&mut Fields(&mut data.fields));
+        data.fields.insert("target", record.target().to_owned());
         let caller = record.file_static().map(|file| Caller {
             file,
             line: record.line().unwrap_or(0),
             module: record.module_path_static(),
         });
-        self.logger
-            .dispatch(&mut entry, level, *record.args(), caller);
+        self.logger.dispatch(data, level, *record.args(), caller);
     }
 
     fn flush(&self) {

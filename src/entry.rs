@@ -1,6 +1,8 @@
 //! `Entry`: a pooled set of fields that logs records, and the record it last logged.
 
 use std::fmt;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::panic::Location;
 use std::time::SystemTime;
 
@@ -114,9 +116,8 @@ impl Entry {
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
         let location = Location::caller();
         if self.logger.is_level_enabled(level) {
-            let mut record = self.record();
             self.logger.dispatch(
-                &mut record,
+                self.record_data(),
                 level,
                 format_args!("{msg}"),
                 Some(Caller::new(location, None)),
@@ -214,10 +215,15 @@ impl Entry {
 
     /// A pooled copy of this entry's fields and fixed time, to carry one record.
     pub(crate) fn record(&self) -> Entry {
-        let mut record = Entry::new(self.logger.clone());
-        record.data.fields.copy_from(&self.data.fields);
-        record.data.fixed_time = self.data.fixed_time;
-        record
+        Entry::from_parts(self.logger.clone(), self.record_data())
+    }
+
+    /// The storage of a record logged through this entry: its fields and fixed time.
+    pub(crate) fn record_data(&self) -> Pooled {
+        let mut data = pool::take();
+        data.fields.copy_from(&self.data.fields);
+        data.fixed_time = self.data.fixed_time;
+        data
     }
 
     /// The logger and the pooled storage, taken apart (for queues that must not keep the
@@ -230,10 +236,44 @@ impl Entry {
     pub(crate) fn from_parts(logger: Logger, data: Pooled) -> Entry {
         Entry { logger, data }
     }
+}
 
-    /// Mutable access to the pooled storage, for the logger's dispatch.
-    pub(crate) fn data_mut(&mut self) -> &mut pool::EntryData {
-        &mut self.data
+/// An [`Entry`] on a logger it borrows instead of holding a handle of its own, for
+/// formatting a record that no hook sees: it takes no reference count, which threads
+/// logging through one logger would otherwise contend on.
+pub(crate) struct BorrowedEntry<'a> {
+    entry: ManuallyDrop<Entry>,
+    logger: PhantomData<&'a Logger>,
+}
+
+impl<'a> BorrowedEntry<'a> {
+    pub(crate) fn new(logger: &'a Logger, data: Pooled) -> BorrowedEntry<'a> {
+        // SAFETY: the copy shares `logger`'s reference count without adding to it, so it
+        // must never be dropped: `drop` forgets it, and the entry is only lent out as
+        // `&Entry`, through which it cannot be moved out. `'a` keeps `logger` alive.
+        let logger = unsafe { std::ptr::read(logger) };
+        BorrowedEntry {
+            entry: ManuallyDrop::new(Entry { logger, data }),
+            logger: PhantomData,
+        }
+    }
+
+    pub(crate) fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// The record's storage, for the caller to reuse or drop.
+    pub(crate) fn into_data(mut self) -> Pooled {
+        self.entry.data.take()
+    }
+}
+
+impl Drop for BorrowedEntry<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `entry` is not touched again.
+        let Entry { logger, data } = unsafe { ManuallyDrop::take(&mut self.entry) };
+        std::mem::forget(logger);
+        drop(data);
     }
 }
 

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwap;
 
-use crate::entry::{Caller, Entry};
+use crate::entry::{BorrowedEntry, Caller, Entry};
+use crate::pool::{self, Pooled};
 use crate::error::{Error, report, report_limited};
 use crate::exit;
 use crate::fields::{Fields, Key};
@@ -215,9 +216,8 @@ impl Logger {
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
         let location = Location::caller();
         if self.is_level_enabled(level) {
-            let mut entry = self.entry();
             let caller = Caller::new(location, None);
-            self.dispatch(&mut entry, level, format_args!("{msg}"), Some(caller));
+            self.dispatch(pool::take(), level, format_args!("{msg}"), Some(caller));
         }
         if level == Level::Panic {
             panic!("{msg}");
@@ -291,17 +291,17 @@ impl Logger {
         out.and(hooks)
     }
 
-    /// Formats `entry` as a record at `level` with message `args`, after firing the hooks.
-    /// The caller has checked the level.
+    /// Logs the record in `data` at `level` with message `args`: fires the hooks, then
+    /// formats and writes it. The caller has checked the level. Returns the storage, which
+    /// holds the message.
     pub(crate) fn dispatch(
         &self,
-        entry: &mut Entry,
+        mut data: Pooled,
         level: Level,
         args: fmt::Arguments<'_>,
         caller: Option<Caller>,
-    ) {
+    ) -> Pooled {
         let shared = &*self.shared;
-        let data = entry.data_mut();
         data.level = level;
         data.message.clear();
         if fmt::Write::write_fmt(&mut data.message, args).is_err() {
@@ -315,20 +315,32 @@ impl Logger {
             .flatten();
 
         let settings = shared.settings.load();
-        if let Some(sampler) = &settings.sampler {
-            let data = entry.data_mut();
-            if !sampler.keep(level, &data.message, data.time) {
-                return;
-            }
+        if let Some(sampler) = &settings.sampler
+            && !sampler.keep(level, &data.message, data.time)
+        {
+            return data;
         }
+        let mut buf = std::mem::take(&mut data.buf);
         if settings.hooks.has_level(level) && !hook::in_hook() {
-            settings.hooks.fire_contained(level, entry);
+            let mut entry = Entry::from_parts(self.clone(), data);
+            settings.hooks.fire_contained(level, &mut entry);
+            self.write(&*settings.formatter, &entry, &mut buf);
+            data = entry.into_parts().1;
+        } else {
+            let entry = BorrowedEntry::new(self, data);
+            self.write(&*settings.formatter, entry.entry(), &mut buf);
+            data = entry.into_data();
         }
-        let mut buf = std::mem::take(&mut entry.data_mut().buf);
+        data.buf = buf;
+        data
+    }
+
+    /// Formats `entry` into `buf` and writes it to the out in one `write_all`.
+    fn write(&self, formatter: &dyn Formatter, entry: &Entry, buf: &mut Vec<u8>) {
         buf.clear();
-        match settings.formatter.format(entry, &mut buf) {
+        match formatter.format(entry, buf) {
             Ok(()) => {
-                if let Err(e) = self.lock_out().write_all(&buf) {
+                if let Err(e) = self.lock_out().write_all(buf) {
                     report_limited(
                         ("out", ""),
                         format_args!("failed to write a record to the out: {e}"),
@@ -340,30 +352,28 @@ impl Logger {
                 format_args!("failed to format a record: {e}"),
             ),
         }
-        entry.data_mut().buf = buf;
     }
 
-    /// Logs an entry the caller owns; the level macros' path. The caller has checked the
+    /// Logs a record the level macros built; their path. The caller has checked the
     /// level.
     #[doc(hidden)]
     #[track_caller]
-    pub fn __log_owned(
+    pub fn __log_record(
         &self,
-        mut entry: Entry,
+        record: crate::macros::__private::Record,
         level: Level,
         args: fmt::Arguments<'_>,
         module: &'static str,
     ) {
         let caller = Caller::new(Location::caller(), Some(module));
-        self.dispatch(&mut entry, level, args, Some(caller));
+        let data = self.dispatch(record.into_data(), level, args, Some(caller));
         match level {
-            Level::Panic => panic!("{}", entry.message()),
+            Level::Panic => panic!("{}", data.message),
             Level::Fatal => self.exit(1),
             _ => {}
         }
     }
 
-    /// A handle that does not keep the logger alive.
     pub(crate) fn downgrade(&self) -> Weak<Shared> {
         Arc::downgrade(&self.shared)
     }

@@ -81,9 +81,9 @@ macro_rules! __log_at {
             match ::std::format_args!($($args)*) {
                 args => {
                     #[allow(unused_mut)]
-                    let mut $entry = $crate::__private::Target::entry(target);
+                    let mut $entry = $crate::__private::Target::record(target);
                     $fill
-                    logger.__log_owned($entry, level, args, ::std::module_path!());
+                    logger.__log_record($entry, level, args, ::std::module_path!());
                 }
             }
         }
@@ -150,6 +150,7 @@ macro_rules! error {
 /// What the macros need from their target; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    use crate::pool::{self, Pooled};
     use crate::{Entry, Fields, Key, Logger, Value};
 
     pub use crate::value::fingerprint;
@@ -208,11 +209,26 @@ pub mod __private {
         }
     }
 
+    /// The storage of one record a macro logs: its fields, before the logger takes it.
+    pub struct Record(Pooled);
+
+    impl Record {
+        /// The record's fields, for the macro's own.
+        #[inline]
+        pub fn fields_mut(&mut self) -> &mut Fields {
+            &mut self.0.fields
+        }
+
+        pub(crate) fn into_data(self) -> Pooled {
+            self.0
+        }
+    }
+
     pub trait Target {
         /// The logger whose level decides.
         fn logger(&self) -> &Logger;
-        /// The entry that carries the record: empty for a logger, a copy for an entry.
-        fn entry(&self) -> Entry;
+        /// A record to log: empty for a logger, with the entry's fields for an entry.
+        fn record(&self) -> Record;
     }
 
     impl Target for Logger {
@@ -220,8 +236,8 @@ pub mod __private {
             self
         }
 
-        fn entry(&self) -> Entry {
-            Logger::entry(self)
+        fn record(&self) -> Record {
+            Record(pool::take())
         }
     }
 
@@ -230,8 +246,8 @@ pub mod __private {
             Entry::logger(self)
         }
 
-        fn entry(&self) -> Entry {
-            self.record()
+        fn record(&self) -> Record {
+            Record(self.record_data())
         }
     }
 
@@ -240,8 +256,8 @@ pub mod __private {
             (**self).logger()
         }
 
-        fn entry(&self) -> Entry {
-            (**self).entry()
+        fn record(&self) -> Record {
+            (**self).record()
         }
     }
 }

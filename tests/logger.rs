@@ -305,3 +305,44 @@ fn set_out_and_set_formatter_apply_to_the_next_record() {
     assert_eq!(common::lines(&first), ["level=info msg=one"]);
     assert_eq!(common::lines(&second), [r#"{"level":"info","msg":"two"}"#]);
 }
+
+/// Keeps a copy of every entry it formats, and of its logger.
+struct Keeping(Arc<Mutex<Vec<(Entry, Logger)>>>);
+
+impl hooklog::Formatter for Keeping {
+    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((entry.clone(), entry.logger().clone()));
+        buf.extend_from_slice(entry.message().as_bytes());
+        buf.push(b'\n');
+        Ok(())
+    }
+}
+
+#[test]
+fn a_formatter_may_keep_the_entry_and_its_logger_beyond_the_record() {
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let out = MemoryOut::new();
+    let logger = Logger::builder()
+        .formatter(Keeping(Arc::clone(&kept)))
+        .out(out.clone())
+        .build();
+    info!(logger, "macro"; "k" => 1);
+    logger.info("method");
+    logger.with_field("k", 2).info("entry");
+    drop(logger);
+    let kept = std::mem::take(&mut *kept.lock().unwrap());
+    assert_eq!(kept.len(), 3);
+    for (entry, logger) in &kept {
+        assert_eq!(entry.logger(), logger);
+        entry.warn("again through a kept entry");
+        logger.warn("again through a kept logger");
+    }
+    drop(kept);
+    assert_eq!(
+        String::from_utf8(out.contents()).unwrap().lines().take(3).collect::<Vec<_>>(),
+        ["macro", "method", "entry"]
+    );
+}

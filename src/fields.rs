@@ -41,13 +41,46 @@ pub struct Fields {
     owns_heap: bool,
 }
 
-/// One field, with the [`fingerprint`] of its key: a scan compares these words and
-/// touches a key only when its fingerprint matches.
+/// One field, with what is known of its key.
 #[derive(Clone, PartialEq)]
 struct Slot {
     key: Key,
     value: Value,
-    fingerprint: u64,
+    mark: KeyMark,
+}
+
+/// What the logger learns of a key once, when it is inserted (at compile time for a
+/// macro's literal keys), rather than for every record it is written in.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyMark {
+    /// The key's [`fingerprint`]: a scan compares these words and touches a key only
+    /// when its fingerprint matches.
+    pub(crate) fingerprint: u64,
+    /// Whether JSON writes the key as it is: no byte is escaped, HTML-safe or not.
+    pub(crate) json_plain: bool,
+    /// Whether logfmt writes the key as it is: not empty, and no byte is replaced.
+    pub(crate) logfmt_plain: bool,
+}
+
+impl KeyMark {
+    /// The mark of `key`.
+    pub const fn of(key: &str) -> KeyMark {
+        let bytes = key.as_bytes();
+        let (mut json_plain, mut logfmt_plain) = (true, !bytes.is_empty());
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            json_plain &= b >= b' ' && !matches!(b, b'"' | b'\\' | 0x7f | b'<' | b'>' | b'&');
+            logfmt_plain &= b > b' ' && !matches!(b, b'=' | b'"' | 0x7f);
+            i += 1;
+        }
+        KeyMark {
+            fingerprint: fingerprint(key),
+            json_plain,
+            logfmt_plain,
+        }
+    }
 }
 
 impl Fields {
@@ -69,58 +102,56 @@ impl Fields {
     /// a `String`.
     pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
-        let fingerprint = fingerprint(&key);
-        self.insert_by(key, fingerprint, value.into())
+        let mark = KeyMark::of(&key);
+        self.insert_by(key, mark, value.into())
     }
 
-    /// [`insert`](Fields::insert) with the key's fingerprint already known.
+    /// [`insert`](Fields::insert) with the key's mark already known.
     #[inline]
-    pub(crate) fn insert_by(&mut self, key: Key, fingerprint: u64, value: Value) -> Option<Value> {
-        match self.position_by(&key, fingerprint) {
+    pub(crate) fn insert_by(&mut self, key: Key, mark: KeyMark, value: Value) -> Option<Value> {
+        match self.position_by(&key, mark.fingerprint) {
             Some(at) => {
                 self.owns_heap |= value.owns_heap();
                 Some(std::mem::replace(&mut self.slots[at].value, value))
             }
             None => {
-                self.push_new(key, fingerprint, value);
+                self.push_new(key, mark, value);
                 None
             }
         }
     }
 
-    /// Appends fields with static keys and their fingerprints; the caller knows the keys
+    /// Appends fields with static keys and their marks; the caller knows the keys
     /// are distinct and the map is empty.
     #[inline]
-    pub(crate) fn append_new<const N: usize>(&mut self, fields: [(&'static str, u64, Value); N]) {
+    pub(crate) fn append_new<const N: usize>(
+        &mut self,
+        fields: [(&'static str, KeyMark, Value); N],
+    ) {
         debug_assert!(self.is_empty());
         if N > SCAN_LIMIT || self.index.is_some() {
-            for (key, fingerprint, value) in fields {
-                self.push_new(Key::from_static(key), fingerprint, value);
+            for (key, mark, value) in fields {
+                self.push_new(Key::from_static(key), mark, value);
             }
             return;
         }
         self.owns_heap |= fields.iter().any(|(_, _, value)| value.owns_heap());
-        self.slots
-            .extend(fields.map(|(key, fingerprint, value)| Slot {
-                key: Key::from_static(key),
-                value,
-                fingerprint,
-            }));
+        self.slots.extend(fields.map(|(key, mark, value)| Slot {
+            key: Key::from_static(key),
+            value,
+            mark,
+        }));
     }
 
     /// Appends a field whose key the caller knows is not present yet.
     #[inline]
-    pub(crate) fn push_new(&mut self, key: Key, fingerprint: u64, value: Value) {
-        debug_assert!(self.position_by(&key, fingerprint).is_none());
+    pub(crate) fn push_new(&mut self, key: Key, mark: KeyMark, value: Value) {
+        debug_assert!(self.position_by(&key, mark.fingerprint).is_none());
         self.owns_heap |= key.owns_heap() || value.owns_heap();
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.slots.len());
         }
-        self.slots.push(Slot {
-            key,
-            value,
-            fingerprint,
-        });
+        self.slots.push(Slot { key, value, mark });
         if self.slots.len() > SCAN_LIMIT && self.index.is_none() {
             self.rebuild_index();
         }
@@ -208,15 +239,27 @@ impl Fields {
     /// # Panics
     ///
     /// If `index >= self.len()`.
-    pub(crate) fn at(&self, index: usize) -> (&str, &Value) {
+    pub(crate) fn at(&self, index: usize) -> (&str, &Value, KeyMark) {
         let slot = &self.slots[index];
-        (slot.key.as_str(), &slot.value)
+        (slot.key.as_str(), &slot.value, slot.mark)
     }
 
     /// Makes `self` a copy of `other`, reusing `self`'s allocations.
     pub(crate) fn copy_from(&mut self, other: &Fields) {
         self.clear();
-        self.slots.extend_from_slice(&other.slots);
+        if other.owns_heap {
+            self.slots.extend_from_slice(&other.slots);
+        } else {
+            let n = other.slots.len();
+            self.slots.reserve(n);
+            // SAFETY: `self.slots` is empty with room for `n` slots, and `other`'s slots own
+            // no heap memory (static keys and strings, scalars), so a bitwise copy is
+            // exactly what cloning them would make.
+            unsafe {
+                std::ptr::copy_nonoverlapping(other.slots.as_ptr(), self.slots.as_mut_ptr(), n);
+                self.slots.set_len(n);
+            }
+        }
         self.index.clone_from(&other.index);
         self.owns_heap = other.owns_heap;
     }
@@ -231,14 +274,14 @@ impl Fields {
         }
         self.slots
             .iter()
-            .position(|slot| slot.fingerprint == fingerprint && slot.key.as_str() == key)
+            .position(|slot| slot.mark.fingerprint == fingerprint && slot.key.as_str() == key)
     }
 
-    /// The fields with each key's fingerprint, so formatters need not compute it again.
-    pub(crate) fn iter_keys(&self) -> impl Iterator<Item = (&str, &Value, u64)> {
+    /// The fields with each key's mark, so formatters need not look at the key again.
+    pub(crate) fn iter_keys(&self) -> impl Iterator<Item = (&str, &Value, KeyMark)> {
         self.slots
             .iter()
-            .map(|slot| (slot.key.as_str(), &slot.value, slot.fingerprint))
+            .map(|slot| (slot.key.as_str(), &slot.value, slot.mark))
     }
 
     fn rebuild_index(&mut self) {

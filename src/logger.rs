@@ -12,13 +12,13 @@ use std::time::{Duration, Instant, SystemTime};
 use arc_swap::ArcSwap;
 
 use crate::entry::{BorrowedEntry, Caller, Entry};
-use crate::pool::{self, Pooled};
 use crate::error::{Error, report, report_limited};
 use crate::exit;
 use crate::fields::{Fields, Key};
 use crate::formatter::{Formatter, JsonFormatter, TextFormatter};
 use crate::hook::{self, Hook, LevelHooks, Registered};
 use crate::level::Level;
+use crate::pool::{self, Pooled};
 use crate::sampler::Sampler;
 use crate::value::Value;
 

@@ -42,7 +42,7 @@ macro_rules! log_fields {
 /// [`Logger::fatal`](crate::Logger::fatal) does.
 #[macro_export]
 macro_rules! log {
-    // Literal keys first: their fingerprints are computed at compile time, and when they
+    // Literal keys first: their marks are computed at compile time, and when they
     // are distinct a fresh record appends them without looking for earlier ones.
     ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
         $crate::log!($level, $crate::logger(), $fmt $(, $arg)*; $($key => $value),+)
@@ -55,7 +55,7 @@ macro_rules! log {
             $crate::__private::insert_literals(
                 entry.fields_mut(),
                 const { $crate::__private::distinct(&[$($key),+]) },
-                [$(($key, const { $crate::__private::fingerprint($key) }, $crate::__private::value($value))),+],
+                [$(($key, const { $crate::__private::KeyMark::of($key) }, $crate::__private::value($value))),+],
             );
         })
     };
@@ -153,7 +153,7 @@ pub mod __private {
     use crate::pool::{self, Pooled};
     use crate::{Entry, Fields, Key, Logger, Value};
 
-    pub use crate::value::fingerprint;
+    pub use crate::fields::KeyMark;
 
     /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
     pub const fn distinct(keys: &[&str]) -> bool {
@@ -192,19 +192,19 @@ pub mod __private {
     }
 
     /// Adds the fields of one macro call, whose keys are literals given with their
-    /// fingerprints: appended in one go when `distinct` (the keys are pairwise distinct)
+    /// marks: appended in one go when `distinct` (the keys are pairwise distinct)
     /// and the record has no fields yet, else inserted one by one.
     #[inline]
     pub fn insert_literals<const N: usize>(
         fields: &mut Fields,
         distinct: bool,
-        literals: [(&'static str, u64, Value); N],
+        literals: [(&'static str, KeyMark, Value); N],
     ) {
         if distinct && fields.is_empty() {
             fields.append_new(literals);
         } else {
-            for (key, fingerprint, value) in literals {
-                fields.insert_by(Key::from_static(key), fingerprint, value);
+            for (key, mark, value) in literals {
+                fields.insert_by(Key::from_static(key), mark, value);
             }
         }
     }

@@ -342,7 +342,11 @@ fn a_formatter_may_keep_the_entry_and_its_logger_beyond_the_record() {
     }
     drop(kept);
     assert_eq!(
-        String::from_utf8(out.contents()).unwrap().lines().take(3).collect::<Vec<_>>(),
+        String::from_utf8(out.contents())
+            .unwrap()
+            .lines()
+            .take(3)
+            .collect::<Vec<_>>(),
         ["macro", "method", "entry"]
     );
 }

@@ -238,12 +238,16 @@ impl JsonFormatter {
                     .fields()
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
-                for (key, value, fingerprint) in fields {
+                for (key, value, mark) in fields {
                     buf.extend_from_slice(b",\"");
-                    if map.clashes_with_fingerprint(key, fingerprint, has_caller) {
+                    if map.clashes_with_fingerprint(key, mark.fingerprint, has_caller) {
                         buf.extend_from_slice(b"fields.");
                     }
-                    write_escaped(buf, key, html);
+                    if mark.json_plain {
+                        buf.extend_from_slice(key.as_bytes());
+                    } else {
+                        write_escaped(buf, key, html);
+                    }
                     buf.extend_from_slice(b"\":");
                     self.write_value(buf, value);
                 }

@@ -14,10 +14,10 @@ use super::time::{Stamp, TimestampFormat, with_stamp};
 use super::{FieldKey, FieldMap, Formatter};
 use crate::entry::Entry;
 use crate::error::Error;
+use crate::fields::KeyMark;
 use crate::level::Level;
 use crate::scratch;
 use crate::value::Value;
-use crate::value::fingerprint;
 
 /// The width the coloured layout pads messages to, as logrus does.
 const MESSAGE_WIDTH: usize = 44;
@@ -180,33 +180,38 @@ impl TextFormatter {
         }
     }
 
-    fn needs_quoting(&self, text: &str) -> bool {
+    /// Writes `text` bare when logfmt allows it, else quoted with JSON escapes.
+    fn write_text(&self, buf: &mut Vec<u8>, text: &str) {
         if self.force_quote || (self.quote_empty_fields && text.is_empty()) {
-            true
+            write_quoted(buf, text, false);
         } else if self.disable_quote {
-            false
+            write_controls_escaped(buf, text);
+        } else if needs_quotes(text) {
+            write_quoted(buf, text, false);
         } else {
-            needs_quotes(text)
+            // Only bare characters: nothing to escape.
+            buf.extend_from_slice(text.as_bytes());
         }
     }
 
-    /// Writes a value by the quoting rules.
-    fn write_text(&self, buf: &mut Vec<u8>, text: &str) {
-        if self.needs_quoting(text) {
+    /// Writes a number, `true`, `false` or `null`: bare characters only, so they are
+    /// quoted only when every value is.
+    fn write_bare(&self, buf: &mut Vec<u8>, text: &str) {
+        if self.force_quote {
             write_quoted(buf, text, false);
         } else {
-            write_controls_escaped(buf, text);
+            buf.extend_from_slice(text.as_bytes());
         }
     }
 
     fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
         match value {
             Value::Str(s) => self.write_text(buf, s),
-            Value::I64(v) => self.write_text(buf, itoa::Buffer::new().format(*v)),
-            Value::U64(v) => self.write_text(buf, itoa::Buffer::new().format(*v)),
-            Value::F64(v) => self.write_text(buf, format_f64(&mut zmij::Buffer::new(), *v)),
-            Value::Bool(v) => self.write_text(buf, if *v { "true" } else { "false" }),
-            Value::Null => self.write_text(buf, "null"),
+            Value::I64(v) => self.write_bare(buf, itoa::Buffer::new().format(*v)),
+            Value::U64(v) => self.write_bare(buf, itoa::Buffer::new().format(*v)),
+            Value::F64(v) => self.write_bare(buf, format_f64(&mut zmij::Buffer::new(), *v)),
+            Value::Bool(v) => self.write_bare(buf, if *v { "true" } else { "false" }),
+            Value::Null => self.write_bare(buf, "null"),
             Value::Json(json) => scratch::with(&SCRATCH, |scratch| {
                 scratch.clear();
                 let mut ser = serde_json::Serializer::with_formatter(
@@ -384,26 +389,30 @@ impl TextFormatter {
         });
     }
 
-    /// Writes a field's key (given its fingerprint): `fields.` first if it clashes.
-    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, fingerprint: u64, entry: &Entry) {
+    /// Writes a field's key (given its mark): `fields.` first if it clashes.
+    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, entry: &Entry) {
         if self
             .field_map
-            .clashes_with_fingerprint(name, fingerprint, entry.caller().is_some())
+            .clashes_with_fingerprint(name, mark.fingerprint, entry.caller().is_some())
         {
             buf.extend_from_slice(b"fields.");
         }
-        write_key(buf, name);
+        if mark.logfmt_plain {
+            buf.extend_from_slice(name.as_bytes());
+        } else {
+            write_key(buf, name);
+        }
     }
 
     /// Calls `f` for every field that can be written, in insertion or key order, with
-    /// its key's fingerprint.
-    fn for_each_field(&self, entry: &Entry, mut f: impl FnMut(&str, &Value, u64)) {
+    /// its key's mark.
+    fn for_each_field(&self, entry: &Entry, mut f: impl FnMut(&str, &Value, KeyMark)) {
         let fields = entry.fields();
         let writable = |value: &Value| !matches!(value, Value::Invalid(_));
         if !self.sort_keys {
-            for (name, value, fingerprint) in fields.iter_keys() {
+            for (name, value, mark) in fields.iter_keys() {
                 if writable(value) {
-                    f(name, value, fingerprint);
+                    f(name, value, mark);
                 }
             }
             return;
@@ -413,8 +422,8 @@ impl TextFormatter {
             order.extend((0..fields.len()).filter(|&i| writable(fields.at(i).1)));
             order.sort_by(|&a, &b| fields.at(a).0.cmp(fields.at(b).0));
             for &i in order.iter() {
-                let (name, value) = fields.at(i);
-                f(name, value, fingerprint(name));
+                let (name, value, mark) = fields.at(i);
+                f(name, value, mark);
             }
         });
     }

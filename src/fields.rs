@@ -42,11 +42,24 @@ pub struct Fields {
 }
 
 /// One field, with what is known of its key.
+#[doc(hidden)]
 #[derive(Clone, PartialEq)]
-struct Slot {
+pub struct Slot {
     key: Key,
     value: Value,
     mark: KeyMark,
+}
+
+impl Slot {
+    /// A field with a static key and its mark.
+    #[inline(always)]
+    pub(crate) fn new_static(key: &'static str, mark: KeyMark, value: Value) -> Slot {
+        Slot {
+            key: Key::from_static(key),
+            value,
+            mark,
+        }
+    }
 }
 
 /// What the logger learns of a key once, when it is inserted (at compile time for a
@@ -121,26 +134,26 @@ impl Fields {
         }
     }
 
-    /// Appends fields with static keys and their marks; the caller knows the keys
-    /// are distinct and the map is empty.
+    /// Appends fields with static keys; the caller knows the keys are distinct and the
+    /// map is empty.
     #[inline]
-    pub(crate) fn append_new<const N: usize>(
-        &mut self,
-        fields: [(&'static str, KeyMark, Value); N],
-    ) {
+    pub(crate) fn append_new<const N: usize>(&mut self, slots: [Slot; N]) {
         debug_assert!(self.is_empty());
         if N > SCAN_LIMIT || self.index.is_some() {
-            for (key, mark, value) in fields {
-                self.push_new(Key::from_static(key), mark, value);
+            for slot in slots {
+                self.push_new(slot.key, slot.mark, slot.value);
             }
             return;
         }
-        self.owns_heap |= fields.iter().any(|(_, _, value)| value.owns_heap());
-        self.slots.extend(fields.map(|(key, mark, value)| Slot {
-            key: Key::from_static(key),
-            value,
-            mark,
-        }));
+        self.owns_heap |= slots.iter().any(|slot| slot.value.owns_heap());
+        self.slots.extend(slots);
+    }
+
+    /// Inserts each of `slots` as [`insert`](Fields::insert) does.
+    pub(crate) fn insert_slots<const N: usize>(&mut self, slots: [Slot; N]) {
+        for slot in slots {
+            self.insert_by(slot.key, slot.mark, slot.value);
+        }
     }
 
     /// Appends a field whose key the caller knows is not present yet.

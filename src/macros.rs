@@ -55,7 +55,7 @@ macro_rules! log {
             $crate::__private::insert_literals(
                 entry.fields_mut(),
                 const { $crate::__private::distinct(&[$($key),+]) },
-                [$(($key, const { $crate::__private::KeyMark::of($key) }, $crate::__private::value($value))),+],
+                [$($crate::__private::field($key, const { $crate::__private::KeyMark::of($key) }, $value)),+],
             );
         })
     };
@@ -151,9 +151,9 @@ macro_rules! error {
 #[doc(hidden)]
 pub mod __private {
     use crate::pool::{self, Pooled};
-    use crate::{Entry, Fields, Key, Logger, Value};
+    use crate::{Entry, Fields, Logger, Value};
 
-    pub use crate::fields::KeyMark;
+    pub use crate::fields::{KeyMark, Slot};
 
     /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
     pub const fn distinct(keys: &[&str]) -> bool {
@@ -185,27 +185,21 @@ pub mod __private {
         true
     }
 
-    /// Converts a field value, as [`Fields::insert`] does.
+    /// A field of a macro call: a literal key with its mark, and the value converted as
+    /// [`Fields::insert`] does.
     #[inline(always)]
-    pub fn value(value: impl Into<Value>) -> Value {
-        value.into()
+    pub fn field(key: &'static str, mark: KeyMark, value: impl Into<Value>) -> Slot {
+        Slot::new_static(key, mark, value.into())
     }
 
-    /// Adds the fields of one macro call, whose keys are literals given with their
-    /// marks: appended in one go when `distinct` (the keys are pairwise distinct)
-    /// and the record has no fields yet, else inserted one by one.
+    /// Adds the fields of one macro call: appended in one go when `distinct` (the keys
+    /// are pairwise distinct) and the record has no fields yet, else inserted one by one.
     #[inline]
-    pub fn insert_literals<const N: usize>(
-        fields: &mut Fields,
-        distinct: bool,
-        literals: [(&'static str, KeyMark, Value); N],
-    ) {
+    pub fn insert_literals<const N: usize>(fields: &mut Fields, distinct: bool, slots: [Slot; N]) {
         if distinct && fields.is_empty() {
-            fields.append_new(literals);
+            fields.append_new(slots);
         } else {
-            for (key, mark, value) in literals {
-                fields.insert_by(Key::from_static(key), mark, value);
-            }
+            fields.insert_slots(slots);
         }
     }
 

@@ -1,6 +1,8 @@
 //! String escaping: JSON string escapes (as serde_json writes them) for both formatters,
 //! logfmt's quoting rule, and key sanitising for text.
 
+use super::append::append;
+
 /// How a byte is escaped inside a JSON string: 0 means as it is.
 const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -87,7 +89,7 @@ fn escape_with<const QUOTES: bool, const HTML: bool>(
 ) {
     let bytes = s.as_bytes();
     let clean = clean_prefix::<QUOTES, HTML>(bytes);
-    buf.extend_from_slice(&bytes[..clean]);
+    append(buf, &bytes[..clean]);
     if clean < bytes.len() {
         escape_rest(buf, &bytes[clean..], table);
     }
@@ -214,7 +216,7 @@ pub(crate) fn write_key(buf: &mut Vec<u8>, key: &str) {
         .bytes()
         .all(|b| b > b' ' && b != b'=' && b != b'"' && b != 0x7f)
     {
-        buf.extend_from_slice(key.as_bytes());
+        append(buf, key.as_bytes());
         return;
     }
     buf.extend(key.bytes().map(|b| {

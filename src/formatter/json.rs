@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::io::Write as _;
 
+use super::append::append;
 use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
 use super::number::format_f64;
 use super::record::field_errors;
@@ -166,17 +167,15 @@ impl JsonFormatter {
         match stamp {
             None => buf.push(b'{'),
             Some(stamp) => {
-                buf.extend_from_slice(&keys.time);
+                append(buf, &keys.time);
                 match stamp {
                     Stamp::Rfc3339(text) => {
                         buf.push(b'"');
-                        buf.extend_from_slice(text.as_bytes());
+                        append(buf, text.as_bytes());
                         buf.push(b'"');
                     }
                     Stamp::Text(text) => write_quoted(buf, text, html),
-                    Stamp::Int(n) => {
-                        buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
-                    }
+                    Stamp::Int(n) => append(buf, itoa::Buffer::new().format(n).as_bytes()),
                     Stamp::Failed { fallback, error } => {
                         write_quoted(buf, fallback, html);
                         stamp_error = Some(error);
@@ -185,8 +184,8 @@ impl JsonFormatter {
                 buf.push(b',');
             }
         }
-        buf.extend_from_slice(&keys.levels[entry.level() as usize]);
-        buf.extend_from_slice(&keys.msg);
+        append(buf, &keys.levels[entry.level() as usize]);
+        append(buf, &keys.msg);
         write_quoted(buf, entry.message(), html);
 
         let mut errors = Vec::new();
@@ -244,7 +243,7 @@ impl JsonFormatter {
                         buf.extend_from_slice(b"fields.");
                     }
                     if mark.json_plain {
-                        buf.extend_from_slice(key.as_bytes());
+                        append(buf, key.as_bytes());
                     } else {
                         write_escaped(buf, key, html);
                     }
@@ -260,13 +259,13 @@ impl JsonFormatter {
         match value {
             Value::Null => buf.extend_from_slice(b"null"),
             Value::Bool(v) => buf.extend_from_slice(if *v { b"true" } else { b"false" }),
-            Value::I64(v) => buf.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
-            Value::U64(v) => buf.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+            Value::I64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
+            Value::U64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
             Value::F64(v) => {
                 let mut digits = zmij::Buffer::new();
                 let text = format_f64(&mut digits, *v);
                 if v.is_finite() {
-                    buf.extend_from_slice(text.as_bytes());
+                    append(buf, text.as_bytes());
                 } else {
                     write_quoted(buf, text, false);
                 }

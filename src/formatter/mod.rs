@@ -1,6 +1,7 @@
 //! Formatters turn a record into bytes: [`TextFormatter`] (logfmt, optionally coloured)
 //! and [`JsonFormatter`] (one object per line).
 
+mod append;
 mod escape;
 mod field_map;
 mod json;

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use colored::Color;
 
+use super::append::append;
 use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
 use super::number::format_f64;
 use super::record::field_errors;
@@ -190,7 +191,7 @@ impl TextFormatter {
             write_quoted(buf, text, false);
         } else {
             // Only bare characters: nothing to escape.
-            buf.extend_from_slice(text.as_bytes());
+            append(buf, text.as_bytes());
         }
     }
 
@@ -200,7 +201,7 @@ impl TextFormatter {
         if self.force_quote {
             write_quoted(buf, text, false);
         } else {
-            buf.extend_from_slice(text.as_bytes());
+            append(buf, text.as_bytes());
         }
     }
 
@@ -398,7 +399,7 @@ impl TextFormatter {
             buf.extend_from_slice(b"fields.");
         }
         if mark.logfmt_plain {
-            buf.extend_from_slice(name.as_bytes());
+            append(buf, name.as_bytes());
         } else {
             write_key(buf, name);
         }

@@ -59,11 +59,12 @@ pub(crate) fn with_stamp<R>(
         TimestampFormat::Rfc3339 | TimestampFormat::Rfc3339Nanos => {
             scratch::with(&CACHE, |cache| {
                 cache.refresh_civil(secs);
+                if *format == TimestampFormat::Rfc3339 {
+                    return write(Stamp::Rfc3339(&cache.rfc3339));
+                }
                 cache.text.clear();
                 cache.text.push_str(cache.civil.as_str());
-                if *format == TimestampFormat::Rfc3339Nanos {
-                    let _ = write!(cache.text, ".{nanos:09}");
-                }
+                let _ = write!(cache.text, ".{nanos:09}");
                 cache.text.push_str(&cache.offset);
                 write(Stamp::Rfc3339(&cache.text))
             })
@@ -126,6 +127,8 @@ struct Cache {
     civil: String,
     /// `Z` or `+HH:MM`.
     offset: String,
+    /// `civil` and `offset`: the whole RFC 3339 time.
+    rfc3339: String,
     /// Scratch for assembling RFC 3339 text.
     text: String,
     custom: CustomCache,
@@ -145,6 +148,7 @@ impl Default for Cache {
             civil_secs: i64::MIN,
             civil: String::new(),
             offset: String::new(),
+            rfc3339: String::new(),
             text: String::new(),
             custom: CustomCache::default(),
         }
@@ -177,6 +181,9 @@ impl Cache {
             let minutes = offset.unsigned_abs() / 60;
             let _ = write!(self.offset, "{sign}{:02}:{:02}", minutes / 60, minutes % 60);
         }
+        self.rfc3339.clear();
+        self.rfc3339.push_str(&self.civil);
+        self.rfc3339.push_str(&self.offset);
         self.civil_secs = secs;
     }
 

@@ -255,6 +255,7 @@ impl JsonFormatter {
         buf.push(b'}');
     }
 
+    #[inline(always)]
     fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
         match value {
             Value::Null => buf.extend_from_slice(b"null"),

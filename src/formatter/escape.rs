@@ -211,7 +211,13 @@ fn word_needs_escape<const QUOTES: bool, const HTML: bool>(word: u64) -> bool {
 /// Whether `s` must be quoted as a text value: any byte outside `[A-Za-z0-9-._/@^+]`.
 #[inline]
 pub(crate) fn needs_quotes(s: &str) -> bool {
-    !s.bytes().all(|b| BARE[usize::from(b)])
+    let bare = |b: &u8| BARE[usize::from(*b)];
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    // Eight lookups combined without branching, then one test.
+    let all_bare = chunks
+        .by_ref()
+        .all(|chunk| chunk.iter().fold(true, |all, b| all & bare(b)));
+    !(all_bare && chunks.remainder().iter().all(bare))
 }
 
 /// Writes a key for text output: logfmt has no quoted keys, so space, `=`, `"` and control

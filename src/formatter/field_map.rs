@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::fields::KeyMark;
 use crate::value::fingerprint;
 
 /// A fixed key of a record, as [`FieldMap`] names it.
@@ -56,6 +57,8 @@ pub struct FieldMap {
     /// The fingerprints of `names`, so most field keys are cleared of clashing with a few
     /// word compares.
     fingerprints: [u64; 6],
+    /// Whether logfmt writes each name as it is.
+    logfmt_plain: [bool; 6],
     /// One bit per name, chosen by its fingerprint: a key whose bit is clear clashes with
     /// no name, which rules out almost every key with one test.
     filter: u64,
@@ -82,6 +85,7 @@ impl FieldMap {
     pub fn rename(mut self, key: FieldKey, name: &str) -> FieldMap {
         self.names[key.index()] = Cow::Owned(name.to_owned());
         self.fingerprints[key.index()] = fingerprint(name);
+        self.logfmt_plain[key.index()] = KeyMark::of(name).logfmt_plain;
         self.filter = filter(&self.fingerprints);
         self
     }
@@ -90,6 +94,12 @@ impl FieldMap {
     #[inline]
     pub fn resolve(&self, key: FieldKey) -> &str {
         &self.names[key.index()]
+    }
+
+    /// Whether logfmt writes the name of `key` as it is (no byte replaced).
+    #[inline]
+    pub(crate) fn logfmt_plain(&self, key: FieldKey) -> bool {
+        self.logfmt_plain[key.index()]
     }
 
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
@@ -133,9 +143,11 @@ impl Default for FieldMap {
         ]
         .map(|key| Cow::Borrowed(key.default_name()));
         let fingerprints = names.each_ref().map(|name| fingerprint(name));
+        let logfmt_plain = names.each_ref().map(|name| KeyMark::of(name).logfmt_plain);
         FieldMap {
             filter: filter(&fingerprints),
             fingerprints,
+            logfmt_plain,
             names,
         }
     }

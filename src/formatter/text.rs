@@ -195,8 +195,8 @@ impl TextFormatter {
         }
     }
 
-    /// Writes a number, `true`, `false` or `null`: bare characters only, so they are
-    /// quoted only when every value is.
+    /// Writes a word of bare characters only (a number, `true`, `false`, `null`, a level
+    /// name), so it is quoted only when every value is.
     fn write_bare(&self, buf: &mut Vec<u8>, text: &str) {
         if self.force_quote {
             write_quoted(buf, text, false);
@@ -264,36 +264,41 @@ impl TextFormatter {
     ) {
         let map = &self.field_map;
         let start = buf.len();
-        let key = |buf: &mut Vec<u8>, key: &str| {
+        let key = |buf: &mut Vec<u8>, key: FieldKey| {
             if buf.len() > start {
                 buf.push(b' ');
             }
-            write_key(buf, key);
+            if map.logfmt_plain(key) {
+                append(buf, map.resolve(key).as_bytes());
+            } else {
+                write_key(buf, map.resolve(key));
+            }
             buf.push(b'=');
         };
         if let Some(time) = time {
-            key(buf, map.resolve(FieldKey::Time));
+            key(buf, FieldKey::Time);
             self.write_text(buf, time);
         } else if let Some(n) = time_int {
-            key(buf, map.resolve(FieldKey::Time));
+            key(buf, FieldKey::Time);
             self.write_text(buf, itoa::Buffer::new().format(n));
         }
-        key(buf, map.resolve(FieldKey::Level));
-        self.write_text(buf, entry.level().as_str());
+        key(buf, FieldKey::Level);
+        // Level names are bare words.
+        self.write_bare(buf, entry.level().as_str());
         if !entry.message().is_empty() {
-            key(buf, map.resolve(FieldKey::Msg));
+            key(buf, FieldKey::Msg);
             self.write_text(buf, entry.message());
         }
         if !errors.is_empty() {
-            key(buf, map.resolve(FieldKey::FieldError));
+            key(buf, FieldKey::FieldError);
             self.write_text(buf, errors);
         }
         if let Some(caller) = entry.caller() {
             if let Some(module) = caller.module {
-                key(buf, map.resolve(FieldKey::Func));
+                key(buf, FieldKey::Func);
                 self.write_text(buf, module);
             }
-            key(buf, map.resolve(FieldKey::File));
+            key(buf, FieldKey::File);
             // `file:line` always holds a `:`, so it is quoted unless quoting is off.
             let quote = self.force_quote || !self.disable_quote;
             if quote {
@@ -391,6 +396,7 @@ impl TextFormatter {
     }
 
     /// Writes a field's key (given its mark): `fields.` first if it clashes.
+    #[inline]
     fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, entry: &Entry) {
         if self
             .field_map

@@ -134,26 +134,31 @@ impl Fields {
         }
     }
 
-    /// Appends fields with static keys; the caller knows the keys are distinct and the
-    /// map is empty.
+    /// When the map is empty and `count` more fields stay within a scan, makes room for
+    /// them and returns true: new keys may then be added with [`push_reserved`].
+    ///
+    /// [`push_reserved`]: Fields::push_reserved
     #[inline]
-    pub(crate) fn append_new<const N: usize>(&mut self, slots: [Slot; N]) {
-        debug_assert!(self.is_empty());
-        if N > SCAN_LIMIT || self.index.is_some() {
-            for slot in slots {
-                self.push_new(slot.key, slot.mark, slot.value);
-            }
-            return;
+    pub(crate) fn reserve_new(&mut self, count: usize) -> bool {
+        let ok = self.is_empty() && self.index.is_none() && count <= SCAN_LIMIT;
+        if ok {
+            self.slots.reserve(count);
         }
-        self.owns_heap |= slots.iter().any(|slot| slot.value.owns_heap());
-        self.slots.extend(slots);
+        ok
     }
 
-    /// Inserts each of `slots` as [`insert`](Fields::insert) does.
-    pub(crate) fn insert_slots<const N: usize>(&mut self, slots: [Slot; N]) {
-        for slot in slots {
-            self.insert_by(slot.key, slot.mark, slot.value);
-        }
+    /// Appends a field after [`reserve_new`](Fields::reserve_new); the caller knows its
+    /// key is new.
+    #[inline(always)]
+    pub(crate) fn push_reserved(&mut self, slot: Slot) {
+        debug_assert!(self.position_by(&slot.key, slot.mark.fingerprint).is_none());
+        self.owns_heap |= slot.value.owns_heap();
+        self.slots.push(slot);
+    }
+
+    /// Inserts `slot` as [`insert`](Fields::insert) does.
+    pub(crate) fn insert_slot(&mut self, slot: Slot) {
+        self.insert_by(slot.key, slot.mark, slot.value);
     }
 
     /// Appends a field whose key the caller knows is not present yet.

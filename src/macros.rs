@@ -52,11 +52,19 @@ macro_rules! log {
     };
     ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
         $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
-            $crate::__private::insert_literals(
-                entry.fields_mut(),
+            let fields = entry.fields_mut();
+            let append = $crate::__private::start_literals(
+                fields,
                 const { $crate::__private::distinct(&[$($key),+]) },
-                [$($crate::__private::field($key, const { $crate::__private::KeyMark::of($key) }, $value)),+],
+                $crate::__count!($($key)+),
             );
+            $( $crate::__private::add_literal(
+                fields,
+                append,
+                $key,
+                const { $crate::__private::KeyMark::of($key) },
+                $value,
+            ); )+
         })
     };
     ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
@@ -185,21 +193,29 @@ pub mod __private {
         true
     }
 
-    /// A field of a macro call: a literal key with its mark, and the value converted as
-    /// [`Fields::insert`] does.
+    /// Prepares `fields` for a macro call's `count` literal keys; returns whether they can
+    /// be appended without looking for earlier ones (the keys are `distinct` and the
+    /// record has no fields yet).
     #[inline(always)]
-    pub fn field(key: &'static str, mark: KeyMark, value: impl Into<Value>) -> Slot {
-        Slot::new_static(key, mark, value.into())
+    pub fn start_literals(fields: &mut Fields, distinct: bool, count: usize) -> bool {
+        distinct && fields.reserve_new(count)
     }
 
-    /// Adds the fields of one macro call: appended in one go when `distinct` (the keys
-    /// are pairwise distinct) and the record has no fields yet, else inserted one by one.
-    #[inline]
-    pub fn insert_literals<const N: usize>(fields: &mut Fields, distinct: bool, slots: [Slot; N]) {
-        if distinct && fields.is_empty() {
-            fields.append_new(slots);
+    /// Adds a field with a literal key and its mark: appended when `append`, else
+    /// inserted as [`Fields::insert`] does.
+    #[inline(always)]
+    pub fn add_literal(
+        fields: &mut Fields,
+        append: bool,
+        key: &'static str,
+        mark: KeyMark,
+        value: impl Into<Value>,
+    ) {
+        let slot = Slot::new_static(key, mark, value.into());
+        if append {
+            fields.push_reserved(slot);
         } else {
-            fields.insert_slots(slots);
+            fields.insert_slot(slot);
         }
     }
 

@@ -197,11 +197,12 @@ fn word_needs_escape<const QUOTES: bool, const HTML: bool>(word: u64) -> bool {
         // `"` (0x22) and `&` (0x26) differ only in bit 2, `<` (0x3c) and `>` (0x3e) only
         // in bit 1: setting that bit finds both with one compare.
         (true, true) => {
-            flags |= bytes_equal(word | ONES * 0x04, b'&') | bytes_equal(word | ONES * 0x02, b'>');
+            flags |=
+                bytes_equal(word | (ONES * 0x04), b'&') | bytes_equal(word | (ONES * 0x02), b'>');
         }
         (true, false) => flags |= bytes_equal(word, b'"'),
         (false, true) => {
-            flags |= bytes_equal(word, b'&') | bytes_equal(word | ONES * 0x02, b'>');
+            flags |= bytes_equal(word, b'&') | bytes_equal(word | (ONES * 0x02), b'>');
         }
         (false, false) => {}
     }

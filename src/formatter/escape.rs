@@ -54,7 +54,7 @@ const BARE: [bool; 256] = {
 };
 
 /// Writes `s` in double quotes with JSON string escapes.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
     buf.reserve(s.len() + 2);
     buf.push(b'"');

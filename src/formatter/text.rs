@@ -182,6 +182,7 @@ impl TextFormatter {
     }
 
     /// Writes `text` bare when logfmt allows it, else quoted with JSON escapes.
+    #[inline(always)]
     fn write_text(&self, buf: &mut Vec<u8>, text: &str) {
         if self.force_quote || (self.quote_empty_fields && text.is_empty()) {
             write_quoted(buf, text, false);
@@ -197,6 +198,7 @@ impl TextFormatter {
 
     /// Writes a word of bare characters only (a number, `true`, `false`, `null`, a level
     /// name), so it is quoted only when every value is.
+    #[inline(always)]
     fn write_bare(&self, buf: &mut Vec<u8>, text: &str) {
         if self.force_quote {
             write_quoted(buf, text, false);
@@ -205,6 +207,7 @@ impl TextFormatter {
         }
     }
 
+    #[inline(always)]
     fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
         match value {
             Value::Str(s) => self.write_text(buf, s),
@@ -396,7 +399,7 @@ impl TextFormatter {
     }
 
     /// Writes a field's key (given its mark): `fields.` first if it clashes.
-    #[inline]
+    #[inline(always)]
     fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, entry: &Entry) {
         if self
             .field_map

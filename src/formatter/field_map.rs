@@ -105,7 +105,7 @@ impl FieldMap {
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
     /// the field error always, func and file when the record carries its caller.
     /// `key_fingerprint` is the key's [`fingerprint`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn clashes_with_fingerprint(
         &self,
         key: &str,

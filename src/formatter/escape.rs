@@ -1,7 +1,7 @@
 //! String escaping: JSON string escapes (as serde_json writes them) for both formatters,
 //! logfmt's quoting rule, and key sanitising for text.
 
-use super::append::append;
+use super::append::{append, append_wrapped};
 
 /// How a byte is escaped inside a JSON string: 0 means as it is.
 const ESCAPE: [u8; 256] = {
@@ -56,10 +56,11 @@ const BARE: [bool; 256] = {
 /// Writes `s` in double quotes with JSON string escapes.
 #[inline(always)]
 pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
-    buf.reserve(s.len() + 2);
-    buf.push(b'"');
-    write_escaped(buf, s, html);
-    buf.push(b'"');
+    if html {
+        escape_with::<true, true, 1, 1>(buf, b"\"", s, b"\"", &ESCAPE_HTML);
+    } else {
+        escape_with::<true, false, 1, 1>(buf, b"\"", s, b"\"", &ESCAPE);
+    }
 }
 
 /// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\\`)
@@ -67,31 +68,37 @@ pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
 #[inline(always)]
 pub(crate) fn write_escaped(buf: &mut Vec<u8>, s: &str, html: bool) {
     if html {
-        escape_with::<true, true>(buf, s, &ESCAPE_HTML);
+        escape_with::<true, true, 0, 0>(buf, b"", s, b"", &ESCAPE_HTML);
     } else {
-        escape_with::<true, false>(buf, s, &ESCAPE);
+        escape_with::<true, false, 0, 0>(buf, b"", s, b"", &ESCAPE);
     }
 }
 
 /// Writes `s` with only its control characters escaped (as JSON escapes), for text that
 /// stands without quotes: it stays on one line and cannot carry terminal escapes.
 pub(crate) fn write_controls_escaped(buf: &mut Vec<u8>, s: &str) {
-    escape_with::<false, false>(buf, s, &ESCAPE_CONTROLS);
+    escape_with::<false, false, 0, 0>(buf, b"", s, b"", &ESCAPE_CONTROLS);
 }
 
-/// Escapes by `table`, which must escape exactly the bytes [`word_needs_escape`] finds
-/// for the same `QUOTES` and `HTML`.
+/// Writes `before`, `s` escaped by `table`, and `after`. `table` must escape exactly the
+/// bytes [`word_needs_escape`] finds for the same `QUOTES` and `HTML`.
 #[inline(always)]
-fn escape_with<const QUOTES: bool, const HTML: bool>(
+fn escape_with<const QUOTES: bool, const HTML: bool, const B: usize, const A: usize>(
     buf: &mut Vec<u8>,
+    before: &[u8; B],
     s: &str,
+    after: &[u8; A],
     table: &[u8; 256],
 ) {
     let bytes = s.as_bytes();
     let clean = clean_prefix::<QUOTES, HTML>(bytes);
-    append(buf, &bytes[..clean]);
-    if clean < bytes.len() {
+    if clean == bytes.len() {
+        append_wrapped(buf, before, bytes, after);
+    } else {
+        buf.extend_from_slice(before);
+        append(buf, &bytes[..clean]);
         escape_rest(buf, &bytes[clean..], table);
+        buf.extend_from_slice(after);
     }
 }
 

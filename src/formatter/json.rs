@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::io::Write as _;
 
-use super::append::append;
+use super::append::{append, append_wrapped};
 use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
 use super::number::format_f64;
 use super::record::field_errors;
@@ -238,16 +238,14 @@ impl JsonFormatter {
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
                 for (key, value, mark) in fields {
-                    buf.extend_from_slice(b",\"");
-                    if map.clashes_with_fingerprint(key, mark.fingerprint, has_caller) {
-                        buf.extend_from_slice(b"fields.");
-                    }
-                    if mark.json_plain {
-                        append(buf, key.as_bytes());
+                    let clashes = map.clashes_with_fingerprint(key, mark.fingerprint, has_caller);
+                    if mark.json_plain && !clashes {
+                        append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
                     } else {
+                        buf.extend_from_slice(if clashes { b",\"fields." } else { b",\"" });
                         write_escaped(buf, key, html);
+                        buf.extend_from_slice(b"\":");
                     }
-                    buf.extend_from_slice(b"\":");
                     self.write_value(buf, value);
                 }
             }

@@ -14,9 +14,20 @@ fn main() {
         return;
     };
     let n: u64 = n.parse().expect("a record count");
-    let case = common::cases()
+    if !common::SCENARIOS.contains(&scenario.as_str()) {
+        eprintln!("unknown scenario {scenario:?}; known: {:?}", common::SCENARIOS);
+        std::process::exit(2);
+    }
+    let Some(case) = common::cases()
         .into_iter()
         .find(|case| case.scenario == scenario && case.krate == krate)
-        .unwrap_or_else(|| panic!("no case {scenario}/{krate}"));
+    else {
+        let why = common::NOT_EXPRESSIBLE
+            .iter()
+            .find(|(s, k, _)| s == scenario && k == krate)
+            .map_or("no such crate", |(_, _, why)| why);
+        eprintln!("{scenario}/{krate}: not measured: {why}");
+        std::process::exit(2);
+    };
     (case.run)(n);
 }

@@ -15,7 +15,10 @@ fn main() {
     };
     let n: u64 = n.parse().expect("a record count");
     if !common::SCENARIOS.contains(&scenario.as_str()) {
-        eprintln!("unknown scenario {scenario:?}; known: {:?}", common::SCENARIOS);
+        eprintln!(
+            "unknown scenario {scenario:?}; known: {:?}",
+            common::SCENARIOS
+        );
         std::process::exit(2);
     }
     let Some(case) = common::cases()

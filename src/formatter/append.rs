@@ -44,7 +44,7 @@ pub(crate) fn append_wrapped<const B: usize, const A: usize>(
 ///
 /// `dst` must be valid for writing `src.len()` bytes, and `src.len() <= 16`.
 #[inline(always)]
-unsafe fn copy_short(dst: *mut u8, src: &[u8]) {
+pub(crate) unsafe fn copy_short(dst: *mut u8, src: &[u8]) {
     let n = src.len();
     let src = src.as_ptr();
     debug_assert!(n <= 16);

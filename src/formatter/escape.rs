@@ -2,9 +2,10 @@
 //! logfmt's quoting rule, and key sanitising for text.
 
 use super::append::{append, append_wrapped};
+use super::scan::clean_prefix;
 
 /// How a byte is escaped inside a JSON string: 0 means as it is.
-const ESCAPE: [u8; 256] = {
+pub(super) const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 0x20 {
@@ -23,7 +24,7 @@ const ESCAPE: [u8; 256] = {
 };
 
 /// Only the control characters, for text written without quotes.
-const ESCAPE_CONTROLS: [u8; 256] = {
+pub(super) const ESCAPE_CONTROLS: [u8; 256] = {
     let mut table = ESCAPE;
     table[b'"' as usize] = 0;
     table[b'\\' as usize] = 0;
@@ -32,7 +33,7 @@ const ESCAPE_CONTROLS: [u8; 256] = {
 
 /// The same as `ESCAPE`, plus `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so a record is safe to
 /// embed in HTML.
-const ESCAPE_HTML: [u8; 256] = {
+pub(super) const ESCAPE_HTML: [u8; 256] = {
     let mut table = ESCAPE;
     table[b'<' as usize] = b'u';
     table[b'>' as usize] = b'u';
@@ -81,7 +82,7 @@ pub(crate) fn write_controls_escaped(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// Writes `before`, `s` escaped by `table`, and `after`. `table` must escape exactly the
-/// bytes [`word_needs_escape`] finds for the same `QUOTES` and `HTML`.
+/// bytes [`clean_prefix`] stops at for the same `QUOTES` and `HTML`.
 #[inline(always)]
 fn escape_with<const QUOTES: bool, const HTML: bool, const B: usize, const A: usize>(
     buf: &mut Vec<u8>,
@@ -99,52 +100,6 @@ fn escape_with<const QUOTES: bool, const HTML: bool, const B: usize, const A: us
         append(buf, &bytes[..clean]);
         escape_rest(buf, &bytes[clean..], table);
         buf.extend_from_slice(after);
-    }
-}
-
-/// The length of the longest prefix of `bytes` that certainly needs no escaping, found
-/// eight bytes at a time; the common case, a string that needs none, is one pass.
-#[inline(always)]
-fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
-    // Most keys and many values fit in one word: no loop at all.
-    if bytes.len() <= 8 {
-        let clean = bytes.is_empty() || !word_needs_escape::<QUOTES, HTML>(tail_word(bytes));
-        return if clean { bytes.len() } else { 0 };
-    }
-    let mut chunks = bytes.chunks_exact(8);
-    for (i, chunk) in chunks.by_ref().enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        if word_needs_escape::<QUOTES, HTML>(word) {
-            return i * 8;
-        }
-    }
-    let tail = chunks.remainder();
-    if tail.is_empty() || !word_needs_escape::<QUOTES, HTML>(tail_word(bytes)) {
-        bytes.len()
-    } else {
-        bytes.len() - tail.len()
-    }
-}
-
-/// A word holding the last `len % 8` bytes of `bytes`: the last eight bytes when there
-/// are that many (the overlap was already found clean), else the bytes read with two
-/// overlapping loads and the rest filled with `a`, which never needs escaping.
-#[inline(always)]
-fn tail_word(bytes: &[u8]) -> u64 {
-    const FILL: u64 = ONES * b'a' as u64;
-    let n = bytes.len();
-    if let Some(last) = bytes.last_chunk::<8>() {
-        u64::from_le_bytes(*last)
-    } else if n >= 4 {
-        let lo = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
-        let hi = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
-        u64::from(lo) | (u64::from(hi) << 32)
-    } else if n >= 2 {
-        let lo = u16::from_le_bytes(bytes[..2].try_into().expect("two bytes"));
-        let hi = u16::from_le_bytes(bytes[n - 2..].try_into().expect("two bytes"));
-        (FILL << 32) | (u64::from(hi) << 16) | u64::from(lo)
-    } else {
-        (FILL << 8) | u64::from(bytes[0])
     }
 }
 
@@ -174,46 +129,6 @@ fn escape_rest(buf: &mut Vec<u8>, bytes: &[u8], table: &[u8; 256]) {
         }
     }
     buf.extend_from_slice(&bytes[start..]);
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// High bits set in the bytes of `word` that are below `n` (`n <= 128`); a byte after a
-/// true one may also be flagged, which only costs a closer look.
-#[inline]
-fn bytes_below(word: u64, n: u8) -> u64 {
-    word.wrapping_sub(ONES * u64::from(n)) & !word
-}
-
-/// High bits set in the bytes of `word` equal to `b` (with the same caveat).
-#[inline]
-fn bytes_equal(word: u64, b: u8) -> u64 {
-    bytes_below(word ^ (ONES * u64::from(b)), 1)
-}
-
-/// Whether any of eight bytes may need escaping: a control character, DEL, and with
-/// `QUOTES` `"` and `\\`, with `HTML` `<`, `>` and `&`. Branch-free.
-#[inline]
-fn word_needs_escape<const QUOTES: bool, const HTML: bool>(word: u64) -> bool {
-    let mut flags = bytes_below(word, 0x20) | bytes_equal(word, 0x7f);
-    if QUOTES {
-        flags |= bytes_equal(word, b'\\');
-    }
-    match (QUOTES, HTML) {
-        // `"` (0x22) and `&` (0x26) differ only in bit 2, `<` (0x3c) and `>` (0x3e) only
-        // in bit 1: setting that bit finds both with one compare.
-        (true, true) => {
-            flags |=
-                bytes_equal(word | (ONES * 0x04), b'&') | bytes_equal(word | (ONES * 0x02), b'>');
-        }
-        (true, false) => flags |= bytes_equal(word, b'"'),
-        (false, true) => {
-            flags |= bytes_equal(word, b'&') | bytes_equal(word | (ONES * 0x02), b'>');
-        }
-        (false, false) => {}
-    }
-    flags & HIGHS != 0
 }
 
 /// Whether `s` must be quoted as a text value: any byte outside `[A-Za-z0-9-._/@^+]`.

@@ -6,6 +6,7 @@ mod escape;
 mod field_map;
 mod json;
 pub(crate) mod number;
+mod scan;
 mod text;
 mod time;
 

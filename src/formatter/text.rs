@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use colored::Color;
 
-use super::append::append;
+use super::append::{append, append_wrapped};
 use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
 use super::number::format_f64;
 use super::record::field_errors;
@@ -265,27 +265,16 @@ impl TextFormatter {
         time_int: Option<i64>,
         errors: &str,
     ) {
-        let map = &self.field_map;
         let start = buf.len();
-        let key = |buf: &mut Vec<u8>, key: FieldKey| {
-            if buf.len() > start {
-                buf.push(b' ');
-            }
-            if map.logfmt_plain(key) {
-                append(buf, map.resolve(key).as_bytes());
-            } else {
-                write_key(buf, map.resolve(key));
-            }
-            buf.push(b'=');
-        };
+        let key = |buf: &mut Vec<u8>, key: FieldKey| self.write_fixed_key(buf, key, false);
         if let Some(time) = time {
-            key(buf, FieldKey::Time);
+            self.write_fixed_key(buf, FieldKey::Time, true);
             self.write_text(buf, time);
         } else if let Some(n) = time_int {
-            key(buf, FieldKey::Time);
+            self.write_fixed_key(buf, FieldKey::Time, true);
             self.write_text(buf, itoa::Buffer::new().format(n));
         }
-        key(buf, FieldKey::Level);
+        self.write_fixed_key(buf, FieldKey::Level, buf.len() == start);
         // Level names are bare words.
         self.write_bare(buf, entry.level().as_str());
         if !entry.message().is_empty() {
@@ -315,14 +304,33 @@ impl TextFormatter {
                 buf.push(b'"');
             }
         }
-        self.for_each_field(entry, |name, value, key| {
-            if buf.len() > start {
+        // The level is always written, so every field follows something.
+        self.for_each_field(entry, |name, value, mark| {
+            let clashes = self.clashes(name, mark, entry);
+            if mark.logfmt_plain && !clashes {
+                append_wrapped(buf, b" ", name.as_bytes(), b"=");
+            } else {
                 buf.push(b' ');
+                self.write_field_key(buf, name, mark, clashes);
+                buf.push(b'=');
             }
-            self.write_field_key(buf, name, key, entry);
-            buf.push(b'=');
             self.write_value(buf, value);
         });
+    }
+
+    /// Writes a fixed key and `=`, after a space unless it comes `first`.
+    #[inline(always)]
+    fn write_fixed_key(&self, buf: &mut Vec<u8>, key: FieldKey, first: bool) {
+        let map = &self.field_map;
+        if !first {
+            buf.push(b' ');
+        }
+        if map.logfmt_plain(key) {
+            append(buf, map.resolve(key).as_bytes());
+        } else {
+            write_key(buf, map.resolve(key));
+        }
+        buf.push(b'=');
     }
 
     fn write_colored(
@@ -392,19 +400,23 @@ impl TextFormatter {
         }
         self.for_each_field(entry, |name, value, key| {
             let _ = write!(buf, " \x1b[{color}m");
-            self.write_field_key(buf, name, key, entry);
+            self.write_field_key(buf, name, key, self.clashes(name, key, entry));
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);
         });
     }
 
-    /// Writes a field's key (given its mark): `fields.` first if it clashes.
+    /// Whether a field's key clashes with a fixed key (logrus then writes `fields.key`).
     #[inline(always)]
-    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, entry: &Entry) {
-        if self
-            .field_map
+    fn clashes(&self, name: &str, mark: KeyMark, entry: &Entry) -> bool {
+        self.field_map
             .clashes_with_fingerprint(name, mark.fingerprint, entry.caller().is_some())
-        {
+    }
+
+    /// Writes a field's key: `fields.` first if it `clashes`.
+    #[inline(always)]
+    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, clashes: bool) {
+        if clashes {
             buf.extend_from_slice(b"fields.");
         }
         if mark.logfmt_plain {

@@ -121,3 +121,47 @@ fn records_without_with_time_take_a_fresh_time() {
     assert_ne!(records[0]["time"], records[1]["time"]);
     assert!(records[0]["time"].as_str() < records[1]["time"].as_str());
 }
+
+#[test]
+fn the_cached_second_ends_exactly_at_the_next_one() {
+    let (plain, plain_out) = common::capture(JsonFormatter::new());
+    let (nanos, nanos_out) =
+        common::capture(JsonFormatter::new().timestamp_format(TimestampFormat::Rfc3339Nanos));
+    let base = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let times = [
+        base + Duration::from_nanos(999_999_999),
+        base + Duration::from_secs(1),
+        base + Duration::from_nanos(999_999_999),
+        base,
+        UNIX_EPOCH - Duration::from_millis(500),
+        UNIX_EPOCH - Duration::from_secs(1),
+        UNIX_EPOCH - Duration::from_millis(1500),
+        UNIX_EPOCH,
+    ];
+    for time in times {
+        plain.with_time(time).info("m");
+        nanos.with_time(time).info("m");
+    }
+    let seconds = |out| -> Vec<String> {
+        common::records(out)
+            .iter()
+            .map(|r| r["time"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The nanosecond form is computed from the time each record; without its fraction it
+    // must be what the cached second gave.
+    let from_nanos: Vec<String> = seconds(&nanos_out)
+        .iter()
+        .map(|t| {
+            let (second, rest) = t.split_once('.').unwrap();
+            format!("{second}{}", &rest[9..])
+        })
+        .collect();
+    let plain = seconds(&plain_out);
+    assert_eq!(plain, from_nanos);
+    assert_ne!(plain[0], plain[1]);
+    assert_eq!(plain[0], plain[3]);
+    assert_eq!(plain[4], plain[5]);
+    assert_ne!(plain[5], plain[6]);
+    assert_ne!(plain[4], plain[7]);
+}

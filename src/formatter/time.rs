@@ -3,13 +3,16 @@
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::time::SystemTime;
+use std::ops::Range;
+use std::time::{Duration, SystemTime};
 
 use jiff::fmt::strtime::BrokenDownTime;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
 use crate::scratch;
+
+const SECOND: Duration = Duration::from_secs(1);
 
 /// How a record's time is written. Text forms use the local time zone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +52,15 @@ pub(crate) fn with_stamp<R>(
     time: SystemTime,
     write: impl FnOnce(Stamp<'_>) -> R,
 ) -> R {
+    if *format == TimestampFormat::Rfc3339 {
+        // Most records fall in the second already rendered: no arithmetic at all.
+        return scratch::with(&CACHE, |cache| {
+            if !cache.second.contains(&time) {
+                cache.refresh_civil(split(time).0);
+            }
+            write(Stamp::Rfc3339(&cache.rfc3339))
+        });
+    }
     let (secs, nanos) = split(time);
     match format {
         TimestampFormat::UnixSeconds => write(Stamp::Int(secs)),
@@ -59,9 +71,6 @@ pub(crate) fn with_stamp<R>(
         TimestampFormat::Rfc3339 | TimestampFormat::Rfc3339Nanos => {
             scratch::with(&CACHE, |cache| {
                 cache.refresh_civil(secs);
-                if *format == TimestampFormat::Rfc3339 {
-                    return write(Stamp::Rfc3339(&cache.rfc3339));
-                }
                 cache.text.clear();
                 cache.text.push_str(cache.civil.as_str());
                 let _ = write!(cache.text, ".{nanos:09}");
@@ -123,6 +132,8 @@ thread_local! {
 struct Cache {
     /// The second `civil` and `offset` describe.
     civil_secs: i64,
+    /// The same second as a range of times.
+    second: Range<SystemTime>,
     /// `YYYY-MM-DDTHH:MM:SS` in local time.
     civil: String,
     /// `Z` or `+HH:MM`.
@@ -146,6 +157,7 @@ impl Default for Cache {
     fn default() -> Cache {
         Cache {
             civil_secs: i64::MIN,
+            second: SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
             civil: String::new(),
             offset: String::new(),
             rfc3339: String::new(),
@@ -185,6 +197,15 @@ impl Cache {
         self.rfc3339.push_str(&self.civil);
         self.rfc3339.push_str(&self.offset);
         self.civil_secs = secs;
+        let start = if secs >= 0 {
+            SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
+        } else {
+            SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+        };
+        self.second = match start.and_then(|start| Some(start..start.checked_add(SECOND)?)) {
+            Some(second) => second,
+            None => SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
+        };
     }
 
     fn refresh_custom(&mut self, pattern: &str, secs: i64, nanos: u32) -> Result<(), String> {

@@ -76,22 +76,37 @@ pub struct KeyMark {
     pub(crate) logfmt_plain: bool,
 }
 
+/// Bit 1: JSON escapes this byte (HTML-safe or not). Bit 2: logfmt replaces it in a key.
+const KEY_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c < b' ' || matches!(c, b'"' | b'\\' | 0x7f | b'<' | b'>' | b'&') {
+            table[b] |= 1;
+        }
+        if c <= b' ' || matches!(c, b'=' | b'"' | 0x7f) {
+            table[b] |= 2;
+        }
+        b += 1;
+    }
+    table
+};
+
 impl KeyMark {
     /// The mark of `key`.
     pub const fn of(key: &str) -> KeyMark {
         let bytes = key.as_bytes();
-        let (mut json_plain, mut logfmt_plain) = (true, !bytes.is_empty());
+        let mut flags = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
-            json_plain &= b >= b' ' && !matches!(b, b'"' | b'\\' | 0x7f | b'<' | b'>' | b'&');
-            logfmt_plain &= b > b' ' && !matches!(b, b'=' | b'"' | 0x7f);
+            flags |= KEY_BYTES[bytes[i] as usize];
             i += 1;
         }
         KeyMark {
             fingerprint: fingerprint(key),
-            json_plain,
-            logfmt_plain,
+            json_plain: flags & 1 == 0,
+            logfmt_plain: flags & 2 == 0 && !bytes.is_empty(),
         }
     }
 }

@@ -17,6 +17,15 @@
 /// ```
 #[macro_export]
 macro_rules! log_fields {
+    // Literal keys: marked at compile time and, when distinct, appended without lookups.
+    ($logger:expr; $($key:literal => $value:expr),+ $(,)?) => {{
+        let mut entry = $crate::Logger::entry(&$logger);
+        $crate::__add_literals!(entry.fields_mut(); $($key => $value),+);
+        entry
+    }};
+    ($($key:literal => $value:expr),+ $(,)?) => {
+        $crate::log_fields!($crate::logger(); $($key => $value),+)
+    };
     ($logger:expr; $($key:expr => $value:expr),* $(,)?) => {
         $crate::Logger::entry(&$logger)$(.with_field($key, $value))*
     };
@@ -52,19 +61,7 @@ macro_rules! log {
     };
     ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
         $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
-            let fields = entry.fields_mut();
-            let append = $crate::__private::start_literals(
-                fields,
-                const { $crate::__private::distinct(&[$($key),+]) },
-                $crate::__count!($($key)+),
-            );
-            $( $crate::__private::add_literal(
-                fields,
-                append,
-                $key,
-                const { $crate::__private::KeyMark::of($key) },
-                $value,
-            ); )+
+            $crate::__add_literals!(entry.fields_mut(); $($key => $value),+);
         })
     };
     ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
@@ -72,6 +69,29 @@ macro_rules! log {
             $($( entry.fields_mut().insert($key, $value); )*)?
         })
     };
+}
+
+/// Adds fields with literal keys to a `&mut Fields`, in order: each key's mark is computed
+/// at compile time, and when the keys are distinct and the map empty they are appended
+/// without looking for earlier ones.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __add_literals {
+    ($fields:expr; $($key:literal => $value:expr),+) => {{
+        let fields: &mut $crate::Fields = $fields;
+        let append = $crate::__private::start_literals(
+            fields,
+            const { $crate::__private::distinct(&[$($key),+]) },
+            $crate::__count!($($key)+),
+        );
+        $( $crate::__private::add_literal(
+            fields,
+            append,
+            $key,
+            const { $crate::__private::KeyMark::of($key) },
+            $value,
+        ); )+
+    }};
 }
 
 /// The body of [`log!`]: checks the level, then takes a record from `target`, lets `fill`

@@ -52,6 +52,10 @@ fn macro_fields_keep_one_value_per_key_in_first_place() {
     info!(context, "over a context"; "b" => 20, "c" => 30);
     info!(logger, "expression keys"; key.clone() => 1, "d" => 2, key => 3);
     info!(logger, "fresh again"; "x" => 4);
+    hooklog::log_fields!(logger; "x" => 1, "y" => 2, "x" => 3).info("log_fields");
+    hooklog::log_fields!(logger; "x" => 5)
+        .with_field("x", 6)
+        .info("then with_field");
     assert_eq!(
         common::lines(&out),
         [
@@ -59,6 +63,8 @@ fn macro_fields_keep_one_value_per_key_in_first_place() {
             "level=info msg=\"over a context\" a=1 b=20 c=30",
             "level=info msg=\"expression keys\" c=3 d=2",
             "level=info msg=\"fresh again\" x=4",
+            "level=info msg=log_fields x=3 y=2",
+            "level=info msg=\"then with_field\" x=6",
         ]
     );
 }

@@ -284,6 +284,23 @@ mod tests {
         }
     }
 
+    /// A key marked plain is one the writers would leave as it is.
+    #[test]
+    fn key_marks_agree_with_the_writers() {
+        let keys = (0..=0x7fu8)
+            .map(|b| format!("k{}y", b as char))
+            .chain(["", "é", "✓ key", "a=b", "<tag>", "plain_key.1"].map(String::from));
+        for key in keys {
+            let mark = crate::fields::KeyMark::of(&key);
+            let mut json = Vec::new();
+            write_escaped(&mut json, &key, true);
+            assert_eq!(mark.json_plain, json == key.as_bytes(), "{key:?}");
+            let mut logfmt = Vec::new();
+            write_key(&mut logfmt, &key);
+            assert_eq!(mark.logfmt_plain, logfmt == key.as_bytes(), "{key:?}");
+        }
+    }
+
     #[test]
     fn escapes_match_serde_json() {
         let s = "q\"b\\\n\r\t\u{8}\u{c}\u{1}\u{1f} é ✓ </>&";

@@ -2,7 +2,8 @@
 //!
 //! The scenarios are in `benches/common/mod.rs`. `parallel10` runs the fields10 case from
 //! two threads into one shared logger; its time is wall time per record, so its inverse is
-//! the aggregate throughput.
+//! the aggregate throughput. `parallel10-unshared` runs the same work with a logger per
+//! thread, sharing nothing: how far this machine scales two threads at all.
 
 mod common;
 
@@ -38,6 +39,21 @@ fn compare(c: &mut Criterion) {
         }
         group.finish();
     }
+    // The machine's own scaling, for reading parallel10: the same fields10 work on two
+    // threads with a logger each, so that nothing at all is shared.
+    let mut group = c.benchmark_group("parallel10-unshared");
+    group.bench_function("hooklog", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            std::thread::scope(|scope| {
+                for share in [iters / 2, iters - iters / 2] {
+                    scope.spawn(move || (common::hooklog_fields10())(share));
+                }
+            });
+            start.elapsed()
+        })
+    });
+    group.finish();
 }
 
 /// Logs `iters` records from two threads (half each); returns the wall time.

@@ -68,7 +68,77 @@ pub fn cases() -> Vec<Case> {
     cases.extend(slog_cases());
     cases.extend(spdlog_cases());
     cases.extend(env_logger_cases());
+    cases.extend(floor_cases());
     cases
+}
+
+/// Not a peer: the least any JSON logger has to do for static and fields10, written by
+/// hand for exactly these records. It reads the clock, reuses the second it rendered,
+/// writes the line (checking each string for bytes to escape, formatting the numbers),
+/// locks the out and hands it the bytes. The other crates' times are read against it.
+fn floor_cases() -> Vec<Case> {
+    vec![
+        case("static", "floor", floor(false)),
+        case("fields10", "floor", floor(true)),
+    ]
+}
+
+fn floor(fields: bool) -> impl Fn(u64) + Send + Sync {
+    use std::hint::black_box;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    fn string(buf: &mut Vec<u8>, s: &str) {
+        assert!(s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    }
+    let out: Mutex<Box<dyn io::Write + Send>> = Mutex::new(Box::new(io::sink()));
+    move |n| {
+        let mut buf = Vec::with_capacity(512);
+        let mut second = (i64::MIN, String::new());
+        let (mut ints, mut floats) = (itoa::Buffer::new(), zmij::Buffer::new());
+        for _ in 0..n {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            let secs = now.as_secs() as i64;
+            if secs != second.0 {
+                let stamp = jiff::Timestamp::from_second(secs).expect("a valid time");
+                second = (secs, stamp.to_string());
+            }
+            buf.clear();
+            buf.extend_from_slice(b"{\"time\":\"");
+            buf.extend_from_slice(second.1.as_bytes());
+            buf.extend_from_slice(b"\",\"level\":\"info\",\"msg\":");
+            string(&mut buf, black_box("request handled"));
+            if fields {
+                buf.extend_from_slice(b",\"int\":");
+                buf.extend_from_slice(ints.format(black_box(1i64)).as_bytes());
+                buf.extend_from_slice(b",\"int64\":");
+                buf.extend_from_slice(ints.format(black_box(123456789i64)).as_bytes());
+                buf.extend_from_slice(b",\"float\":");
+                buf.extend_from_slice(floats.format(black_box(3.14159)).as_bytes());
+                buf.extend_from_slice(b",\"string\":");
+                string(&mut buf, black_box("hello world"));
+                buf.extend_from_slice(b",\"bool\":");
+                buf.extend_from_slice(if black_box(true) { b"true" } else { b"false" });
+                buf.extend_from_slice(b",\"error\":");
+                string(&mut buf, black_box("fail"));
+                buf.extend_from_slice(b",\"user\":");
+                string(&mut buf, black_box("alice@example.com"));
+                buf.extend_from_slice(b",\"path\":");
+                string(&mut buf, black_box("/api/v1/users/42"));
+                buf.extend_from_slice(b",\"status\":");
+                buf.extend_from_slice(ints.format(black_box(200u64)).as_bytes());
+                buf.extend_from_slice(b",\"latency_ms\":");
+                buf.extend_from_slice(floats.format(black_box(12.5)).as_bytes());
+            }
+            buf.extend_from_slice(b"}\n");
+            let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+            out.write_all(&buf).expect("sink accepts everything");
+        }
+    }
 }
 
 fn hooklog_json() -> Logger {

@@ -42,9 +42,8 @@ pub struct Fields {
 }
 
 /// One field, with what is known of its key.
-#[doc(hidden)]
 #[derive(Clone, PartialEq)]
-pub struct Slot {
+pub(crate) struct Slot {
     key: Key,
     value: Value,
     mark: KeyMark,

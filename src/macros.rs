@@ -181,7 +181,9 @@ pub mod __private {
     use crate::pool::{self, Pooled};
     use crate::{Entry, Fields, Logger, Value};
 
-    pub use crate::fields::{KeyMark, Slot};
+    pub use crate::fields::KeyMark;
+
+    use crate::fields::Slot;
 
     /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
     pub const fn distinct(keys: &[&str]) -> bool {
@@ -199,6 +201,7 @@ pub mod __private {
         true
     }
 
+    /// `a == b`, in a `const fn`.
     const fn same(a: &[u8], b: &[u8]) -> bool {
         if a.len() != b.len() {
             return false;
@@ -254,6 +257,7 @@ pub mod __private {
         }
     }
 
+    /// A logger or an entry that the level macros can log through.
     pub trait Target {
         /// The logger whose level decides.
         fn logger(&self) -> &Logger;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use hooklog::{Fields, JsonFormatter, Level, Logger, MemoryOut, TextFormatter, Value};
+use hooklog::{Fields, JsonFormatter, TextFormatter, Value};
 use proptest::prelude::*;
 use serde_json::Value as Json;
 
@@ -82,12 +82,7 @@ fn fields() -> impl Strategy<Value = Vec<(String, Value)>> {
 }
 
 fn log(formatter: impl hooklog::Formatter, message: &str, pairs: &[(String, Value)]) -> String {
-    let out = MemoryOut::new();
-    let logger = Logger::builder()
-        .level(Level::Trace)
-        .formatter(formatter)
-        .out(out.clone())
-        .build();
+    let (logger, out) = common::capture(formatter);
     let mut fields = Fields::new();
     for (k, v) in pairs {
         fields.insert(k.clone(), v.clone());

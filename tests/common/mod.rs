@@ -1,20 +1,11 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)] // each test uses a part
 
 use std::process::{Command, Output};
 
-use hooklog::{Formatter, JsonFormatter, Level, Logger, MemoryOut, TextFormatter};
+use hooklog::{JsonFormatter, MemoryOut, TextFormatter};
 
-/// A logger at `Trace` writing through `formatter` into a fresh capture buffer.
-pub fn capture(formatter: impl Formatter) -> (Logger, MemoryOut) {
-    let out = MemoryOut::new();
-    let logger = Logger::builder()
-        .level(Level::Trace)
-        .formatter(formatter)
-        .out(out.clone())
-        .build();
-    (logger, out)
-}
+pub use hooklog_test::capture;
 
 /// Plain text without timestamps or colours.
 pub fn text() -> TextFormatter {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use hooklog::{Level, Logger, MemoryOut, info};
+use hooklog::{Logger, info};
 use hooklog_ecs::{ECS_VERSION, EcsFormatter};
 use serde_json::Value as Json;
 
@@ -14,16 +14,6 @@ fn spec() -> Json {
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
-}
-
-fn logger(formatter: EcsFormatter) -> (Logger, MemoryOut) {
-    let out = MemoryOut::new();
-    let logger = Logger::builder()
-        .level(Level::Trace)
-        .formatter(formatter)
-        .out(out.clone())
-        .build();
-    (logger, out)
 }
 
 /// The record's keys in the order they were written.
@@ -50,7 +40,7 @@ fn keys_in_order(line: &str) -> Vec<String> {
 #[test]
 fn records_meet_the_spec() {
     let spec = spec();
-    let (logger, out) = logger(EcsFormatter::new().service_name("shop"));
+    let (logger, out) = hooklog_test::capture(EcsFormatter::new().service_name("shop"));
     logger.set_report_caller(true);
     let err = std::io::Error::other("card declined");
     let line_no = line!() + 1;
@@ -139,7 +129,7 @@ fn records_meet_the_spec() {
 
 #[test]
 fn configured_names_and_a_fixed_time() {
-    let (logger, out) = logger(
+    let (logger, out) = hooklog_test::capture(
         EcsFormatter::new()
             .service_name("shop")
             .event_dataset("shop.access")

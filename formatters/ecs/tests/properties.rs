@@ -1,6 +1,5 @@
 //! Any record gives one line of valid ECS JSON with every field where the docs say.
 
-use hooklog::{Logger, MemoryOut};
 use hooklog_ecs::EcsFormatter;
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -14,8 +13,7 @@ proptest! {
         pairs in prop::collection::btree_map("[a-z.*\\\\ \"]{1,8}", any::<String>(), 0..6),
         number in any::<i64>(),
     ) {
-        let out = MemoryOut::new();
-        let logger = Logger::builder().formatter(EcsFormatter::new().service_name("p")).out(out.clone()).build();
+        let (logger, out) = hooklog_test::capture(EcsFormatter::new().service_name("p"));
         let mut entry = logger.entry().with_field("number", number);
         for (k, v) in &pairs {
             entry = entry.with_field(k.clone(), v.clone());

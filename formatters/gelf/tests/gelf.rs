@@ -1,16 +1,11 @@
 use std::time::{Duration, UNIX_EPOCH};
 
-use hooklog::{Level, Logger, MemoryOut};
+use hooklog::{Level, Logger};
 use hooklog_gelf::GelfFormatter;
 use serde_json::json;
 
 fn record(build: impl FnOnce(&Logger)) -> serde_json::Value {
-    let out = MemoryOut::new();
-    let logger = Logger::builder()
-        .level(Level::Trace)
-        .formatter(GelfFormatter::new().host("web-1"))
-        .out(out.clone())
-        .build();
+    let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("web-1"));
     build(&logger);
     let text = String::from_utf8(out.contents()).unwrap();
     assert_eq!(text.matches('\n').count(), 1, "{text}");

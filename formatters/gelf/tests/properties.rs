@@ -1,6 +1,5 @@
 //! Any record gives one line of valid GELF 1.1.
 
-use hooklog::{Logger, MemoryOut};
 use hooklog_gelf::GelfFormatter;
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -14,8 +13,7 @@ proptest! {
         pairs in prop::collection::btree_map("\\PC{1,8}", any::<String>(), 0..6),
         ratio in any::<f64>(),
     ) {
-        let out = MemoryOut::new();
-        let logger = Logger::builder().formatter(GelfFormatter::new().host("h")).out(out.clone()).build();
+        let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("h"));
         let mut entry = logger.entry().with_field("ratio", ratio);
         for (k, v) in &pairs {
             entry = entry.with_field(k.clone(), v.clone());

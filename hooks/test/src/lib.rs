@@ -1,7 +1,8 @@
 //! Test helpers for code that logs through hooklog, like logrus's `hooks/test`.
 //!
 //! [`CaptureHook`] records every entry it sees; [`null_logger`] gives a logger that
-//! discards its output and captures instead, so tests assert on records, not text.
+//! discards its output and captures instead, so tests assert on records, not text;
+//! [`capture`] gives a logger whose formatted text tests can read.
 //!
 //! ```
 //! use hooklog::Level;
@@ -21,7 +22,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use hooklog::{Entry, Error, Hook, Level, Logger};
+use hooklog::{Entry, Error, Formatter, Hook, Level, Logger, MemoryOut};
 
 /// A hook that keeps a copy of every entry it fires on, for tests to inspect.
 ///
@@ -89,6 +90,24 @@ pub fn null_logger() -> (Logger, Arc<CaptureHook>) {
         .hook(Arc::clone(&hook))
         .build();
     (logger, hook)
+}
+
+/// A logger at `Trace` that formats with `formatter` into a [`MemoryOut`], for tests that
+/// assert on the text records become.
+///
+/// ```
+/// let (logger, out) = hooklog_test::capture(hooklog::JsonFormatter::new().disable_timestamp(true));
+/// logger.debug("seen");
+/// assert_eq!(out.contents(), b"{\"level\":\"debug\",\"msg\":\"seen\"}\n");
+/// ```
+pub fn capture(formatter: impl Formatter) -> (Logger, MemoryOut) {
+    let out = MemoryOut::new();
+    let logger = Logger::builder()
+        .level(Level::Trace)
+        .formatter(formatter)
+        .out(out.clone())
+        .build();
+    (logger, out)
 }
 
 #[cfg(test)]

@@ -9,6 +9,11 @@ use hooklog::{Formatter, JsonFormatter, Logger, TextFormatter};
 use hooklog_ecs::EcsFormatter;
 use hooklog_gelf::GelfFormatter;
 
+#[path = "common/fields10.rs"]
+mod fields10;
+
+use fields10::hooklog_fields10;
+
 fn formatters(c: &mut Criterion) {
     let mut group = c.benchmark_group("formatters/fields10");
     let cases: [(&str, Box<dyn Formatter>); 4] = [
@@ -22,15 +27,7 @@ fn formatters(c: &mut Criterion) {
             .formatter(formatter)
             .out(std::io::sink())
             .build();
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                hooklog::info!(logger, "request handled";
-                    "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
-                    "string" => "hello world", "bool" => true, "error" => "fail",
-                    "user" => "alice@example.com", "path" => "/api/v1/users/42",
-                    "status" => 200u64, "latency_ms" => 12.5)
-            })
-        });
+        group.bench_function(name, |b| b.iter(|| hooklog_fields10!(info, logger)));
     }
     group.finish();
 }

@@ -6,6 +6,11 @@ use std::time::Instant;
 
 use hooklog::{JsonFormatter, Logger, MemoryOut};
 
+#[path = "common/fields10.rs"]
+mod fields10;
+
+use fields10::hooklog_fields10;
+
 fn main() {
     // `cargo test --benches` runs this without `--bench`: keep that run short.
     let records: u64 = if std::env::args().any(|a| a == "--bench") {
@@ -24,11 +29,7 @@ fn main() {
 
     let start = Instant::now();
     for _ in 0..records {
-        hooklog::info!(logger, "request handled";
-            "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
-            "string" => "hello world", "bool" => true, "error" => "fail",
-            "user" => "alice@example.com", "path" => "/api/v1/users/42",
-            "status" => 200u64, "latency_ms" => 12.5);
+        hooklog_fields10!(info, logger);
     }
     let logging = start.elapsed();
     let bytes = out.contents();

@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex};
 use hooklog::{JsonFormatter, Level, Logger, TextFormatter, fields};
 use slog::Drain;
 
+mod fields10;
+pub(crate) use fields10::hooklog_fields10;
+
 /// One crate running one scenario: `run(n)` logs `n` records on the calling thread.
 pub struct Case {
     pub scenario: &'static str,
@@ -149,21 +152,10 @@ fn hooklog_json() -> Logger {
         .build()
 }
 
-/// The fields10 call for hooklog.
-macro_rules! fields10 {
-    ($level:ident, $logger:expr) => {
-        hooklog::$level!($logger, "request handled";
-            "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
-            "string" => "hello world", "bool" => true, "error" => "fail",
-            "user" => "alice@example.com", "path" => "/api/v1/users/42",
-            "status" => 200u64, "latency_ms" => 12.5)
-    };
-}
-
 /// hooklog's fields10 case on a logger of its own.
 pub fn hooklog_fields10() -> impl Fn(u64) {
     let json = hooklog_json();
-    move |n| (0..n).for_each(|_| fields10!(info, json))
+    move |n| (0..n).for_each(|_| hooklog_fields10!(info, json))
 }
 
 fn hooklog_cases() -> Vec<Case> {
@@ -181,7 +173,7 @@ fn hooklog_cases() -> Vec<Case> {
     let (j1, j2, t) = (json.clone(), json, text);
     vec![
         case("disabled", "hooklog", move |n| {
-            (0..n).for_each(|_| fields10!(debug, j1))
+            (0..n).for_each(|_| hooklog_fields10!(debug, j1))
         }),
         case("static", "hooklog", move |n| {
             (0..n).for_each(|_| hooklog::info!(j2, "request handled"))
@@ -191,7 +183,7 @@ fn hooklog_cases() -> Vec<Case> {
             (0..n).for_each(|_| hooklog::info!(context, "request handled"))
         }),
         case("text10", "hooklog", move |n| {
-            (0..n).for_each(|_| fields10!(info, t))
+            (0..n).for_each(|_| hooklog_fields10!(info, t))
         }),
     ]
 }

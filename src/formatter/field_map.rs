@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use crate::fields::KeyMark;
-use crate::value::fingerprint;
 
 /// A fixed key of a record, as [`FieldMap`] names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,11 +53,9 @@ impl FieldKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
     names: [Cow<'static, str>; 6],
-    /// The fingerprints of `names`, so most field keys are cleared of clashing with a few
-    /// word compares.
-    fingerprints: [u64; 6],
-    /// Whether logfmt writes each name as it is.
-    logfmt_plain: [bool; 6],
+    /// The marks of `names`: fingerprints, so most field keys are cleared of clashing with
+    /// a few word compares, and whether logfmt writes each name as it is.
+    marks: [KeyMark; 6],
     /// One bit per name, chosen by its fingerprint: a key whose bit is clear clashes with
     /// no name, which rules out almost every key with one test.
     filter: u64,
@@ -70,8 +67,10 @@ fn filter_bit(fingerprint: u64) -> u64 {
     1 << (fingerprint.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
-fn filter(fingerprints: &[u64; 6]) -> u64 {
-    fingerprints.iter().fold(0, |bits, &f| bits | filter_bit(f))
+fn filter(marks: &[KeyMark; 6]) -> u64 {
+    marks
+        .iter()
+        .fold(0, |bits, mark| bits | filter_bit(mark.fingerprint))
 }
 
 impl FieldMap {
@@ -84,9 +83,8 @@ impl FieldMap {
     #[must_use]
     pub fn rename(mut self, key: FieldKey, name: &str) -> FieldMap {
         self.names[key.index()] = Cow::Owned(name.to_owned());
-        self.fingerprints[key.index()] = fingerprint(name);
-        self.logfmt_plain[key.index()] = KeyMark::of(name).logfmt_plain;
-        self.filter = filter(&self.fingerprints);
+        self.marks[key.index()] = KeyMark::of(name);
+        self.filter = filter(&self.marks);
         self
     }
 
@@ -99,24 +97,20 @@ impl FieldMap {
     /// Whether logfmt writes the name of `key` as it is (no byte replaced).
     #[inline]
     pub(crate) fn logfmt_plain(&self, key: FieldKey) -> bool {
-        self.logfmt_plain[key.index()]
+        self.marks[key.index()].logfmt_plain
     }
 
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
     /// the field error always, func and file when the record carries its caller.
-    /// `key_fingerprint` is the key's [`fingerprint`].
+    /// `mark` is the key's [`KeyMark`].
     #[inline(always)]
-    pub(crate) fn clashes_with_fingerprint(
-        &self,
-        key: &str,
-        key_fingerprint: u64,
-        has_caller: bool,
-    ) -> bool {
-        if self.filter & filter_bit(key_fingerprint) == 0 {
+    pub(crate) fn clashes(&self, key: &str, mark: KeyMark, has_caller: bool) -> bool {
+        if self.filter & filter_bit(mark.fingerprint) == 0 {
             return false;
         }
-        let clashes_with =
-            |k: FieldKey| self.fingerprints[k.index()] == key_fingerprint && self.resolve(k) == key;
+        let clashes_with = |k: FieldKey| {
+            self.marks[k.index()].fingerprint == mark.fingerprint && self.resolve(k) == key
+        };
         let fixed = [
             FieldKey::Time,
             FieldKey::Msg,
@@ -142,12 +136,10 @@ impl Default for FieldMap {
             FieldKey::FieldError,
         ]
         .map(|key| Cow::Borrowed(key.default_name()));
-        let fingerprints = names.each_ref().map(|name| fingerprint(name));
-        let logfmt_plain = names.each_ref().map(|name| KeyMark::of(name).logfmt_plain);
+        let marks = names.each_ref().map(|name| KeyMark::of(name));
         FieldMap {
-            filter: filter(&fingerprints),
-            fingerprints,
-            logfmt_plain,
+            filter: filter(&marks),
+            marks,
             names,
         }
     }

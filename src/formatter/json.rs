@@ -238,7 +238,7 @@ impl JsonFormatter {
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
                 for (key, value, mark) in fields {
-                    let clashes = map.clashes_with_fingerprint(key, mark.fingerprint, has_caller);
+                    let clashes = map.clashes(key, mark, has_caller);
                     if mark.json_plain && !clashes {
                         append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
                     } else {

@@ -409,8 +409,7 @@ impl TextFormatter {
     /// Whether a field's key clashes with a fixed key (logrus then writes `fields.key`).
     #[inline(always)]
     fn clashes(&self, name: &str, mark: KeyMark, entry: &Entry) -> bool {
-        self.field_map
-            .clashes_with_fingerprint(name, mark.fingerprint, entry.caller().is_some())
+        self.field_map.clashes(name, mark, entry.caller().is_some())
     }
 
     /// Writes a field's key: `fields.` first if it `clashes`.

@@ -52,42 +52,36 @@ pub(crate) fn with_stamp<R>(
     time: SystemTime,
     write: impl FnOnce(Stamp<'_>) -> R,
 ) -> R {
-    if *format == TimestampFormat::Rfc3339 {
-        // Most records fall in the second already rendered: no arithmetic at all.
-        return scratch::with(&CACHE, |cache| {
-            if !cache.second.contains(&time) {
-                cache.refresh_civil(split(time).0);
-            }
-            write(Stamp::Rfc3339(&cache.rfc3339))
-        });
-    }
-    let (secs, nanos) = split(time);
     match format {
-        TimestampFormat::UnixSeconds => write(Stamp::Int(secs)),
-        TimestampFormat::UnixMillis => write(Stamp::Int(
-            secs.saturating_mul(1000)
-                .saturating_add(i64::from(nanos / 1_000_000)),
-        )),
-        TimestampFormat::Rfc3339 | TimestampFormat::Rfc3339Nanos => {
-            scratch::with(&CACHE, |cache| {
-                cache.refresh_civil(secs);
-                cache.text.clear();
-                cache.text.push_str(cache.civil.as_str());
-                let _ = write!(cache.text, ".{nanos:09}");
-                cache.text.push_str(&cache.offset);
-                write(Stamp::Rfc3339(&cache.text))
-            })
+        // Most records fall in the second already rendered: no arithmetic at all.
+        TimestampFormat::Rfc3339 => scratch::with(&CACHE, |cache| {
+            cache.civil_for(time);
+            write(Stamp::Rfc3339(&cache.rfc3339))
+        }),
+        TimestampFormat::Rfc3339Nanos => scratch::with(&CACHE, |cache| {
+            cache.civil_for(time);
+            cache.text.clear();
+            cache.text.push_str(cache.civil.as_str());
+            let _ = write!(cache.text, ".{:09}", split(time).1);
+            cache.text.push_str(&cache.offset);
+            write(Stamp::Rfc3339(&cache.text))
+        }),
+        TimestampFormat::UnixSeconds => write(Stamp::Int(split(time).0)),
+        TimestampFormat::UnixMillis => {
+            let (secs, nanos) = split(time);
+            write(Stamp::Int(
+                secs.saturating_mul(1000)
+                    .saturating_add(i64::from(nanos / 1_000_000)),
+            ))
         }
         TimestampFormat::Custom(pattern) => scratch::with(&CACHE, |cache| {
+            let (secs, nanos) = split(time);
             match cache.refresh_custom(pattern, secs, nanos) {
                 Ok(()) => write(Stamp::Text(&cache.custom.text)),
                 Err(error) => {
-                    cache.refresh_civil(secs);
-                    cache.text.clear();
-                    cache.text.push_str(&cache.civil);
-                    cache.text.push_str(&cache.offset);
+                    cache.civil_for(time);
                     write(Stamp::Failed {
-                        fallback: &cache.text,
+                        fallback: &cache.rfc3339,
                         error: &error,
                     })
                 }
@@ -130,9 +124,7 @@ thread_local! {
 
 /// One thread's cached renderings; each is valid for the second it was made for.
 struct Cache {
-    /// The second `civil` and `offset` describe.
-    civil_secs: i64,
-    /// The same second as a range of times.
+    /// The second `civil` and `offset` describe, as a range of times.
     second: Range<SystemTime>,
     /// `YYYY-MM-DDTHH:MM:SS` in local time.
     civil: String,
@@ -156,7 +148,6 @@ struct CustomCache {
 impl Default for Cache {
     fn default() -> Cache {
         Cache {
-            civil_secs: i64::MIN,
             second: SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
             civil: String::new(),
             offset: String::new(),
@@ -168,10 +159,17 @@ impl Default for Cache {
 }
 
 impl Cache {
-    fn refresh_civil(&mut self, secs: i64) {
-        if self.civil_secs == secs {
-            return;
+    /// Renders the second `time` falls in, unless it is the one already rendered.
+    #[inline]
+    fn civil_for(&mut self, time: SystemTime) {
+        if !self.second.contains(&time) {
+            self.render_civil(time);
         }
+    }
+
+    #[cold]
+    fn render_civil(&mut self, time: SystemTime) {
+        let secs = split(time).0;
         let zoned = zoned(secs, 0);
         self.civil.clear();
         let _ = write!(
@@ -196,7 +194,6 @@ impl Cache {
         self.rfc3339.clear();
         self.rfc3339.push_str(&self.civil);
         self.rfc3339.push_str(&self.offset);
-        self.civil_secs = secs;
         let start = if secs >= 0 {
             SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
         } else {

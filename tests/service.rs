@@ -9,6 +9,11 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// A path's file name.
+fn name(path: &Path) -> &str {
+    path.file_name().unwrap().to_str().unwrap()
+}
+
 fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -125,13 +130,7 @@ fn each_request_has_its_own_trail_and_the_shared_file_has_all() {
     }
     let daily: Vec<&PathBuf> = files
         .iter()
-        .filter(|f| {
-            f.file_name()
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .starts_with("service-")
-        })
+        .filter(|f| name(f).starts_with("service-"))
         .collect();
     assert_eq!(daily.len(), 1, "{files:?}");
     let mut shared_per_request: HashMap<String, usize> = HashMap::new();
@@ -152,13 +151,7 @@ fn each_request_has_its_own_trail_and_the_shared_file_has_all() {
     {
         let mine: Vec<&PathBuf> = files
             .iter()
-            .filter(|f| {
-                f.file_name()
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .ends_with(&format!("-{id}.log"))
-            })
+            .filter(|f| name(f).ends_with(&format!("-{id}.log")))
             .collect();
         assert_eq!(mine.len(), 1, "request {id}: {mine:?}");
         let file = mine[0];
@@ -166,13 +159,7 @@ fn each_request_has_its_own_trail_and_the_shared_file_has_all() {
             .join("requests")
             .join(hooklog_file::sanitize_component(&path));
         assert_eq!(file.parent().unwrap(), expected_dir);
-        assert!(
-            file.file_name()
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .starts_with(&format!("{method}-"))
-        );
+        assert!(name(file).starts_with(&format!("{method}-")));
         let text = std::fs::read_to_string(file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines.len() >= 3, "{id}: {text}");

@@ -6,12 +6,9 @@ use hooklog::{Logger, info};
 use hooklog_ecs::{ECS_VERSION, EcsFormatter};
 use serde_json::Value as Json;
 
-/// The spec, as published, from `shared/data` beside the repository.
+/// The spec, as published (`tests/data/README.md` says where it comes from).
 fn spec() -> Json {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/ecs-logging-spec.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/spec.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }

@@ -90,5 +90,8 @@ fn main() {
         .build();
     text.with_field("user", name).info("text record");
 
-    eprintln!("(every record above is appended to logs/quickstart.log as JSON at exit)");
+    eprintln!(
+        "(the global logger's records above, not the two on stdout, are appended to \
+         logs/quickstart.log as JSON at exit)"
+    );
 }

@@ -105,7 +105,7 @@ impl log::Log for Bridge {
         }
         let mut data = crate::pool::take();
         let _ = record.key_values().visit(&mut Fields(&mut data.fields));
-        data.fields.insert("target", record.target().to_owned());
+        data.fields.insert("target", record.target());
         let caller = record.file_static().map(|file| Caller {
             file,
             line: record.line().unwrap_or(0),

@@ -111,68 +111,22 @@ impl Entry {
 
     /// Logs a record at `level` if the logger enables it: the hooks for `level` fire on a
     /// copy of this entry, then the record is formatted and written to the logger's out in
-    /// one `write_all`. At [`Level::Panic`] it then panics with the message.
+    /// one `write_all`. At [`Level::Panic`] it then panics with the message, and at
+    /// [`Level::Fatal`] it exits as [`Logger::fatal`] does (whether or not the level is
+    /// enabled).
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
-        let location = Location::caller();
-        if self.logger.is_level_enabled(level) {
-            self.logger.dispatch(
-                self.record_data(),
-                level,
-                format_args!("{msg}"),
-                Some(Caller::new(location, None)),
-            );
-        }
-        if level == Level::Panic {
-            panic!("{msg}");
-        }
+        let record = || self.record_data();
+        self.logger.log_record(
+            record,
+            level,
+            format_args!("{msg}"),
+            None,
+            Location::caller(),
+        );
     }
 
-    /// Logs at [`Level::Trace`].
-    #[track_caller]
-    pub fn trace(&self, msg: impl fmt::Display) {
-        self.log(Level::Trace, msg)
-    }
-
-    /// Logs at [`Level::Debug`].
-    #[track_caller]
-    pub fn debug(&self, msg: impl fmt::Display) {
-        self.log(Level::Debug, msg)
-    }
-
-    /// Logs at [`Level::Info`].
-    #[track_caller]
-    pub fn info(&self, msg: impl fmt::Display) {
-        self.log(Level::Info, msg)
-    }
-
-    /// Logs at [`Level::Warn`].
-    #[track_caller]
-    pub fn warn(&self, msg: impl fmt::Display) {
-        self.log(Level::Warn, msg)
-    }
-
-    /// Logs at [`Level::Error`].
-    #[track_caller]
-    pub fn error(&self, msg: impl fmt::Display) {
-        self.log(Level::Error, msg)
-    }
-
-    /// Logs at [`Level::Fatal`], then calls [`Logger::exit`] with code 1: exit handlers
-    /// run, outs and hooks are flushed, and the exit func (by default
-    /// `std::process::exit`) ends the process. Returns only if the exit func returns.
-    #[track_caller]
-    pub fn fatal(&self, msg: impl fmt::Display) {
-        self.log(Level::Fatal, msg);
-        self.logger.exit(1);
-    }
-
-    /// Logs at [`Level::Panic`], then panics with the message.
-    #[track_caller]
-    pub fn panic(&self, msg: impl fmt::Display) -> ! {
-        self.log(Level::Panic, &msg);
-        unreachable!("logging at Level::Panic panics")
-    }
+    level_methods!();
 
     /// The level of the record this entry carries: in a hook or a formatter, the record
     /// being logged. An entry that logs (a context) hands each record a copy, so its own

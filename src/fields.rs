@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::value::{SharedStr, Value, fingerprint};
+use crate::value::{SharedStr, Value};
 
 /// A field key: a `&'static str` (no allocation) or a `String` (shared once built).
 pub type Key = SharedStr;
@@ -73,6 +73,30 @@ pub struct KeyMark {
     pub(crate) json_plain: bool,
     /// Whether logfmt writes the key as it is: not empty, and no byte is replaced.
     pub(crate) logfmt_plain: bool,
+}
+
+/// A word summarising `key`: its length and its first eight bytes (overlapping loads for
+/// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
+#[inline]
+pub(crate) const fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let n = bytes.len();
+    let head = if let Some(first) = bytes.first_chunk::<8>() {
+        u64::from_le_bytes(*first)
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64;
+        let hi = u32::from_le_bytes([bytes[n - 4], bytes[n - 3], bytes[n - 2], bytes[n - 1]]);
+        lo | ((hi as u64) << 32)
+    } else {
+        let mut word = 0;
+        let mut i = 0;
+        while i < n {
+            word = (word << 8) | bytes[i] as u64;
+            i += 1;
+        }
+        word
+    };
+    head ^ (n as u64).rotate_right(8)
 }
 
 /// Bit 1: JSON escapes this byte (HTML-safe or not). Bit 2: logfmt replaces it in a key.
@@ -400,23 +424,6 @@ impl Serialize for Fields {
     }
 }
 
-impl Serialize for Value {
-    /// Serialises as the matching JSON type; non-finite floats become strings and an
-    /// [`Value::Invalid`] becomes its reason as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null => serializer.serialize_unit(),
-            Value::Bool(v) => serializer.serialize_bool(*v),
-            Value::I64(v) => serializer.serialize_i64(*v),
-            Value::U64(v) => serializer.serialize_u64(*v),
-            Value::F64(v) if v.is_finite() => serializer.serialize_f64(*v),
-            Value::F64(v) => serializer.collect_str(&Value::F64(*v)),
-            Value::Str(s) | Value::Invalid(s) => serializer.serialize_str(s),
-            Value::Json(v) => v.serialize(serializer),
-        }
-    }
-}
-
 /// Builds [`Fields`] from `key => value` pairs.
 ///
 /// ```
@@ -426,9 +433,12 @@ impl Serialize for Value {
 #[macro_export]
 macro_rules! fields {
     () => { $crate::Fields::new() };
-    ($($key:expr => $value:expr),+ $(,)?) => {{
-        let mut fields = $crate::Fields::with_capacity($crate::__count!($($key)+));
-        $( fields.insert($key, $value); )+
+    ($($fields:tt)+) => {{
+        let mut fields = $crate::Fields::new();
+        {
+            let fields = &mut fields;
+            $crate::__fields!(@literal fields [] $($fields)+);
+        }
         fields
     }};
 }

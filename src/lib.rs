@@ -27,10 +27,14 @@
 //!
 //! # Cost
 //!
-//! A disabled level costs one atomic load in the level macros (no argument is evaluated).
-//! An enabled record with static keys and scalar or `&'static str` values allocates
-//! nothing once the pools are warm: entries and their buffers are reused, timestamps are
-//! rendered once per second per thread, and formatting happens outside the out's lock.
+//! A disabled level costs one atomic load in the level macros and in `log_fields!` (no
+//! argument or field is evaluated). An enabled record allocates nothing once the pools are
+//! warm, for the values a service has: static or borrowed strings, numbers, `Display` and
+//! `Debug` values, errors. Entries and their buffers are reused, text is copied into the
+//! value (up to 22 bytes) or into strings pooled per thread, timestamps are rendered once
+//! per second per thread, and formatting happens outside the out's lock. What allocates:
+//! string values over 4 KiB, JSON arrays and objects, records with more than 32 fields,
+//! and records handed to another thread (an [`AsyncHook`]'s copies).
 //!
 //! # Features
 //!
@@ -42,6 +46,9 @@
 
 #![warn(missing_docs)]
 
+#[macro_use]
+mod level_methods;
+
 #[cfg(feature = "log")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub mod bridge;
@@ -52,6 +59,7 @@ mod fields;
 mod formatter;
 mod global;
 mod hook;
+mod lazy;
 mod level;
 mod logger;
 mod macros;
@@ -73,10 +81,16 @@ pub use global::{
     with_error, with_field, with_fields, with_time,
 };
 pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
+pub use lazy::LazyEntry;
 pub use level::{Level, ParseLevelError};
 pub use logger::{Logger, LoggerBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
 pub use sampler::Sampler;
 pub use signals::flush_on_signals;
-pub use value::{SharedStr, Value};
+pub use value::{SharedStr, ToValue, Value};
+
+/// README.md's Rust snippets, compiled and run as doc tests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -210,64 +210,21 @@ impl Logger {
         self.entry().with_time(time)
     }
 
-    /// Logs a record at `level` (a no-op if disabled); at [`Level::Panic`] it then panics
-    /// with the message.
+    /// Logs a record at `level` if enabled; at [`Level::Panic`] it then panics with the
+    /// message, and at [`Level::Fatal`] it then calls [`exit(1)`](Logger::exit) (whether
+    /// or not the level is enabled).
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
-        let location = Location::caller();
-        if self.is_level_enabled(level) {
-            let caller = Caller::new(location, None);
-            self.dispatch(pool::take(), level, format_args!("{msg}"), Some(caller));
-        }
-        if level == Level::Panic {
-            panic!("{msg}");
-        }
+        self.log_record(
+            pool::take,
+            level,
+            format_args!("{msg}"),
+            None,
+            Location::caller(),
+        );
     }
 
-    /// Logs at [`Level::Trace`].
-    #[track_caller]
-    pub fn trace(&self, msg: impl fmt::Display) {
-        self.log(Level::Trace, msg)
-    }
-
-    /// Logs at [`Level::Debug`].
-    #[track_caller]
-    pub fn debug(&self, msg: impl fmt::Display) {
-        self.log(Level::Debug, msg)
-    }
-
-    /// Logs at [`Level::Info`].
-    #[track_caller]
-    pub fn info(&self, msg: impl fmt::Display) {
-        self.log(Level::Info, msg)
-    }
-
-    /// Logs at [`Level::Warn`].
-    #[track_caller]
-    pub fn warn(&self, msg: impl fmt::Display) {
-        self.log(Level::Warn, msg)
-    }
-
-    /// Logs at [`Level::Error`].
-    #[track_caller]
-    pub fn error(&self, msg: impl fmt::Display) {
-        self.log(Level::Error, msg)
-    }
-
-    /// Logs at [`Level::Fatal`], then calls [`exit(1)`](Logger::exit). Returns only if the
-    /// exit func returns.
-    #[track_caller]
-    pub fn fatal(&self, msg: impl fmt::Display) {
-        self.log(Level::Fatal, msg);
-        self.exit(1);
-    }
-
-    /// Logs at [`Level::Panic`], then panics with the message.
-    #[track_caller]
-    pub fn panic(&self, msg: impl fmt::Display) -> ! {
-        self.log(Level::Panic, &msg);
-        unreachable!("logging at Level::Panic panics")
-    }
+    level_methods!();
 
     /// Ends the process the logger's way: runs every registered exit handler (each once,
     /// in registration order), flushes the outs and hooks of every logger, then calls the
@@ -354,10 +311,10 @@ impl Logger {
         }
     }
 
-    /// Logs a record the level macros built; their path. The caller has checked the
-    /// level.
+    /// Logs a record the macros built; their path. The caller has checked the level.
     #[doc(hidden)]
     #[track_caller]
+    #[inline]
     pub fn __log_record(
         &self,
         record: crate::macros::__private::Record,
@@ -365,10 +322,57 @@ impl Logger {
         args: fmt::Arguments<'_>,
         module: &'static str,
     ) {
-        let caller = Caller::new(Location::caller(), Some(module));
+        self.__log_at(record, level, args, module, Location::caller());
+    }
+
+    /// [`__log_record`](Logger::__log_record) with the caller's location given.
+    #[doc(hidden)]
+    pub fn __log_at(
+        &self,
+        record: crate::macros::__private::Record,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        module: &'static str,
+        location: &'static Location<'static>,
+    ) {
+        let caller = Caller::new(location, Some(module));
         let data = self.dispatch(record.into_data(), level, args, Some(caller));
+        self.after_record(level, &data.message);
+    }
+
+    /// What a call at a disabled `level` still does: `fatal` exits all the same.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __skipped(&self, level: Level) {
+        if level == Level::Fatal {
+            self.exit(1);
+        }
+    }
+
+    /// Logs a record at `level` if enabled, its storage made by `record` (an empty one, or
+    /// an entry's copy), then panics or exits as the level asks.
+    pub(crate) fn log_record(
+        &self,
+        record: impl FnOnce() -> Pooled,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        module: Option<&'static str>,
+        location: &'static Location<'static>,
+    ) {
+        if self.is_level_enabled(level) {
+            let caller = Caller::new(location, module);
+            let data = self.dispatch(record(), level, args, Some(caller));
+            self.after_record(level, &data.message);
+        } else {
+            // `Panic` is always enabled: only `fatal` has something left to do.
+            self.__skipped(level);
+        }
+    }
+
+    /// After a record at `level` was logged: panics at `Panic`, exits at `Fatal`.
+    fn after_record(&self, level: Level, message: &str) {
         match level {
-            Level::Panic => panic!("{}", data.message),
+            Level::Panic => panic!("{message}"),
             Level::Fatal => self.exit(1),
             _ => {}
         }

@@ -1,88 +1,123 @@
-//! The logging macros: `log_fields!` and the level macros.
+//! The logging macros: `log_fields!`, the level macros, and the field syntax they share.
 
-/// Starts an [`Entry`](crate::Entry) with fields: on the global logger, or on a logger
-/// given before a `;`.
+/// Fields for records on the global logger, or on a logger or entry given before a `;`,
+/// evaluated only when a record is logged.
+///
+/// Returns a [`LazyEntry`](crate::LazyEntry): its level methods (`.info(..)`, ...) check
+/// the level first, so a disabled call costs one atomic load and evaluates none of the
+/// field expressions. An enabled call evaluates them, in order, for that record; a
+/// `LazyEntry` can log several times (each record evaluates them again) and becomes a
+/// context [`Entry`](crate::Entry) with [`entry`](crate::LazyEntry::entry).
+///
+/// Field values are borrowed, never moved, and may be of any lifetime: `&str`, `String`,
+/// numbers, `Option`s, ... (anything [`ToValue`](crate::ToValue)), `%value` for its
+/// `Display` text and `?value` for its `Debug` text. Text is copied into pooled storage,
+/// so none of them allocates once warm.
 ///
 /// ```
 /// use hooklog::{Logger, MemoryOut, TextFormatter, log_fields};
 ///
 /// let out = MemoryOut::new();
 /// let logger = Logger::builder().out(out.clone()).formatter(TextFormatter::new().disable_timestamp(true)).build();
-/// let name = "alice";
-/// log_fields!(logger; "user" => name, "attempt" => 3).info("login failed");
-/// assert_eq!(out.contents(), b"level=info msg=\"login failed\" user=alice attempt=3\n");
 ///
-/// // On the global logger:
-/// log_fields! { "user" => name, "attempt" => 3 }.debug("not shown at the default level");
+/// fn handle(logger: &Logger, user: &str, path: &String, err: &std::io::Error) {
+///     log_fields!(logger; "user" => user, "path" => path, "error" => %err).warn("request failed");
+/// }
+/// handle(&logger, "alice", &"/cart".to_string(), &std::io::Error::other("timed out"));
+/// assert_eq!(out.contents(), b"level=warning msg=\"request failed\" user=alice path=/cart error=\"timed out\"\n");
+///
+/// // On the global logger; Debug is off by default, so `expensive()` never runs:
+/// fn expensive() -> u64 { unreachable!() }
+/// log_fields! { "answer" => expensive() }.debug("not logged");
 /// ```
 #[macro_export]
 macro_rules! log_fields {
-    // Literal keys: marked at compile time and, when distinct, appended without lookups.
-    ($logger:expr; $($key:literal => $value:expr),+ $(,)?) => {{
-        let mut entry = $crate::Logger::entry(&$logger);
-        $crate::__add_literals!(entry.fields_mut(); $($key => $value),+);
-        entry
-    }};
-    ($($key:literal => $value:expr),+ $(,)?) => {
-        $crate::log_fields!($crate::logger(); $($key => $value),+)
+    ($source:expr; $($fields:tt)*) => {
+        $crate::LazyEntry {
+            __source: &$source,
+            __module: ::std::module_path!(),
+            __fill: |__fields: &mut $crate::Fields| {
+                $crate::__fields!(@literal __fields [] $($fields)*)
+            },
+        }
     };
-    ($logger:expr; $($key:expr => $value:expr),* $(,)?) => {
-        $crate::Logger::entry(&$logger)$(.with_field($key, $value))*
-    };
-    ($($key:expr => $value:expr),* $(,)?) => {
-        $crate::logger().entry()$(.with_field($key, $value))*
+    ($($fields:tt)*) => {
+        $crate::log_fields!($crate::logger(); $($fields)*)
     };
 }
 
 /// Logs at a level given as an expression; the level macros expand to this.
 ///
-/// Forms, where `target` is a `&Logger`, a `Logger`, an `&Entry` or an `Entry`:
+/// Forms, where `source` is a `&Logger`, a `Logger`, an `&Entry` or an `Entry`:
 ///
 /// ```text
 /// log!(level, "fmt {}", args..)                            // global logger
 /// log!(level, "fmt {}", args..; "key" => value, ..)
-/// log!(level, target, "fmt {}", args..)
-/// log!(level, target, "fmt {}", args..; "key" => value, ..)
+/// log!(level, source, "fmt {}", args..)
+/// log!(level, source, "fmt {}", args..; "key" => value, ..)
 /// ```
 ///
 /// The level is checked first: a disabled call evaluates no argument, takes no entry and
-/// formats nothing. An `Entry` target contributes its fields, before the call's own.
-/// At `Level::Panic` the call panics after logging; at `Level::Fatal` it exits as
-/// [`Logger::fatal`](crate::Logger::fatal) does.
+/// formats nothing. An `Entry` source contributes its fields, before the call's own.
+/// Field values are as in [`log_fields!`]: borrowed, any lifetime, `%` for `Display`, `?`
+/// for `Debug`. At `Level::Panic` the call panics after logging; at `Level::Fatal` it
+/// exits as [`Logger::fatal`](crate::Logger::fatal) does, whether or not the level is
+/// enabled.
 #[macro_export]
 macro_rules! log {
-    // Literal keys first: their marks are computed at compile time, and when they
-    // are distinct a fresh record appends them without looking for earlier ones.
-    ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
-        $crate::log!($level, $crate::logger(), $fmt $(, $arg)*; $($key => $value),+)
+    ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
+        $crate::__log_at!($level, $crate::logger(), ($fmt $(, $arg)*) $(; $($fields)*)?)
     };
-    ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
-        $crate::log!($level, $crate::logger(), $fmt $(, $arg)* $(; $($key => $value),*)?)
-    };
-    ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? ; $($key:literal => $value:expr),+ $(,)?) => {
-        $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
-            $crate::__add_literals!(entry.fields_mut(); $($key => $value),+);
-        })
-    };
-    ($level:expr, $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($key:expr => $value:expr),* $(,)?)?) => {
-        $crate::__log_at!($level, $target, ($fmt $(, $arg)*), |entry| {
-            $($( entry.fields_mut().insert($key, $value); )*)?
-        })
+    ($level:expr, $source:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
+        $crate::__log_at!($level, $source, ($fmt $(, $arg)*) $(; $($fields)*)?)
     };
 }
 
-/// Adds fields with literal keys to a `&mut Fields`, in order: each key's mark is computed
-/// at compile time, and when the keys are distinct and the map empty they are appended
-/// without looking for earlier ones.
+/// The body of [`log!`]: checks the level, then takes a record from `source`, adds the
+/// call's fields to it and logs it.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __add_literals {
-    ($fields:expr; $($key:literal => $value:expr),+) => {{
+macro_rules! __log_at {
+    ($level:expr, $source:expr, ($($args:tt)*) $(; $($fields:tt)*)?) => {{
+        let source = &$source;
+        let level: $crate::Level = $level;
+        let logger = $crate::__private::Source::logger(source);
+        if logger.is_level_enabled(level) {
+            // `match` keeps the arguments' temporaries alive, and evaluates them before the
+            // fields, in the order they are written.
+            match ::std::format_args!($($args)*) {
+                args => {
+                    #[allow(unused_mut)]
+                    let mut record = $crate::__private::Source::record(source);
+                    $({
+                        let fields = record.fields_mut();
+                        $crate::__fields!(@literal fields [] $($fields)*);
+                    })?
+                    logger.__log_record(record, level, args, ::std::module_path!());
+                }
+            }
+        } else {
+            logger.__skipped(level);
+        }
+    }};
+}
+
+/// Adds `key => value` pairs to the `&mut Fields` named by `$fields`, in order.
+///
+/// A value is `% expr` (its `Display` text), `? expr` (its `Debug` text), a literal (a
+/// string literal is kept without a copy) or any expression, taken by reference through
+/// [`ToValue`](crate::ToValue). When every key is a literal, the keys are marked and
+/// checked for duplicates at compile time, and appended without lookups when distinct;
+/// otherwise each field is inserted as [`Fields::insert`](crate::Fields::insert) does.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fields {
+    (@literal $fields:ident [$(($key:literal, $value:expr))*]) => {{
         let fields: &mut $crate::Fields = $fields;
         let append = $crate::__private::start_literals(
             fields,
-            const { $crate::__private::distinct(&[$($key),+]) },
-            $crate::__count!($($key)+),
+            const { $crate::__private::distinct(&[$($key),*]) },
+            $crate::__count!($($key)*),
         );
         $( $crate::__private::add_literal(
             fields,
@@ -90,32 +125,37 @@ macro_rules! __add_literals {
             $key,
             const { $crate::__private::KeyMark::of($key) },
             $value,
-        ); )+
+        ); )*
     }};
-}
-
-/// The body of [`log!`]: checks the level, then takes a record from `target`, lets `fill`
-/// add the call's fields to it and logs it.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __log_at {
-    ($level:expr, $target:expr, ($($args:tt)*), |$entry:ident| $fill:block) => {{
-        let target = &$target;
-        let level: $crate::Level = $level;
-        let logger = $crate::__private::Target::logger(target);
-        if logger.is_level_enabled(level) {
-            // `match` keeps the arguments' temporaries alive, and evaluates them before the
-            // fields, in the order they are written.
-            match ::std::format_args!($($args)*) {
-                args => {
-                    #[allow(unused_mut)]
-                    let mut $entry = $crate::__private::Target::record(target);
-                    $fill
-                    logger.__log_record($entry, level, args, ::std::module_path!());
-                }
-            }
-        }
+    (@literal $fields:ident [$($done:tt)*] $key:literal => % $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::Value::display(&$value))] $($($rest)*)?)
+    };
+    (@literal $fields:ident [$($done:tt)*] $key:literal => ? $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::Value::debug(&$value))] $($($rest)*)?)
+    };
+    (@literal $fields:ident [$($done:tt)*] $key:literal => $value:literal $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::literal(&$value))] $($($rest)*)?)
+    };
+    (@literal $fields:ident [$($done:tt)*] $key:literal => $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::to_value(&$value))] $($($rest)*)?)
+    };
+    // A key that is not a literal: every field takes the general path.
+    (@literal $fields:ident [$(($key:literal, $value:expr))*] $($rest:tt)+) => {
+        $crate::__fields!(@any $fields [$(($key, $value))*] $($rest)+)
+    };
+    (@any $fields:ident [$(($key:expr, $value:expr))*]) => {{
+        let fields: &mut $crate::Fields = $fields;
+        $( fields.insert($key, $value); )*
     }};
+    (@any $fields:ident [$($done:tt)*] $key:expr => % $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::Value::display(&$value))] $($($rest)*)?)
+    };
+    (@any $fields:ident [$($done:tt)*] $key:expr => ? $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::Value::debug(&$value))] $($($rest)*)?)
+    };
+    (@any $fields:ident [$($done:tt)*] $key:expr => $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::__private::to_value(&$value))] $($($rest)*)?)
+    };
 }
 
 /// Logs at `Trace`; see [`log!`](crate::log!) for the forms.
@@ -147,8 +187,9 @@ macro_rules! debug {
 /// let out = MemoryOut::new();
 /// let logger = Logger::builder().out(out.clone()).formatter(TextFormatter::new().disable_timestamp(true)).build();
 /// let request = logger.with_field("request_id", "r-1");
-/// hooklog::info!(request, "handled in {} ms", 12; "status" => 200);
-/// assert_eq!(out.contents(), b"level=info msg=\"handled in 12 ms\" request_id=r-1 status=200\n");
+/// let elapsed = std::time::Duration::from_millis(12);
+/// hooklog::info!(request, "handled"; "status" => 200, "took" => elapsed, "peer" => %"10.0.0.7");
+/// assert_eq!(out.contents(), b"level=info msg=handled request_id=r-1 status=200 took=12ms peer=10.0.0.7\n");
 /// ```
 #[macro_export]
 macro_rules! info {
@@ -168,18 +209,20 @@ macro_rules! warn {
 /// Logs at `Error`; see [`log!`](crate::log!) for the forms.
 ///
 /// ```
-/// hooklog::error!("upload failed"; "attempt" => 3);
+/// let err = std::io::Error::other("disk full");
+/// hooklog::error!("upload failed"; "attempt" => 3, "error" => %err);
 /// ```
 #[macro_export]
 macro_rules! error {
     ($($rest:tt)+) => { $crate::log!($crate::Level::Error, $($rest)+) };
 }
 
-/// What the macros need from their target; not part of the public API.
+/// What the macros need; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     use crate::pool::{self, Pooled};
-    use crate::{Entry, Fields, Logger, Value};
+    use crate::value::SharedStr;
+    use crate::{Entry, Fields, Logger, ToValue, Value};
 
     pub use crate::fields::KeyMark;
 
@@ -232,15 +275,56 @@ pub mod __private {
         append: bool,
         key: &'static str,
         mark: KeyMark,
-        value: impl Into<Value>,
+        value: Value,
     ) {
-        let slot = Slot::new_static(key, mark, value.into());
+        let slot = Slot::new_static(key, mark, value);
         if append {
             fields.push_reserved(slot);
         } else {
             fields.insert_slot(slot);
         }
     }
+
+    /// The value of a field given by reference.
+    #[inline(always)]
+    pub fn to_value<T: ToValue + ?Sized>(value: &T) -> Value {
+        value.to_value()
+    }
+
+    /// The value of a field given as a literal: a string literal is kept without a copy.
+    #[inline(always)]
+    pub fn literal<T: Literal + ?Sized>(value: &'static T) -> Value {
+        value.literal_value()
+    }
+
+    /// A literal a macro can take as a field value.
+    pub trait Literal {
+        /// The value, knowing it lives for the whole program.
+        fn literal_value(&'static self) -> Value;
+    }
+
+    impl Literal for &'static str {
+        #[inline(always)]
+        fn literal_value(&'static self) -> Value {
+            Value::Str(SharedStr::from_static(self))
+        }
+    }
+
+    /// Literals whose value is what [`ToValue`] makes of them.
+    macro_rules! by_value {
+        ($($t:ty),*) => {$(
+            impl Literal for $t {
+                #[inline(always)]
+                fn literal_value(&'static self) -> Value {
+                    self.to_value()
+                }
+            }
+        )*};
+    }
+
+    by_value!(
+        bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+    );
 
     /// The storage of one record a macro logs: its fields, before the logger takes it.
     pub struct Record(Pooled);
@@ -257,15 +341,17 @@ pub mod __private {
         }
     }
 
-    /// A logger or an entry that the level macros can log through.
-    pub trait Target {
+    /// A logger or an entry that the macros can log through.
+    pub trait Source {
         /// The logger whose level decides.
         fn logger(&self) -> &Logger;
         /// A record to log: empty for a logger, with the entry's fields for an entry.
         fn record(&self) -> Record;
+        /// A context entry: empty for a logger, a copy for an entry.
+        fn entry(&self) -> Entry;
     }
 
-    impl Target for Logger {
+    impl Source for Logger {
         fn logger(&self) -> &Logger {
             self
         }
@@ -273,9 +359,13 @@ pub mod __private {
         fn record(&self) -> Record {
             Record(pool::take())
         }
+
+        fn entry(&self) -> Entry {
+            Logger::entry(self)
+        }
     }
 
-    impl Target for Entry {
+    impl Source for Entry {
         fn logger(&self) -> &Logger {
             Entry::logger(self)
         }
@@ -283,15 +373,23 @@ pub mod __private {
         fn record(&self) -> Record {
             Record(self.record_data())
         }
+
+        fn entry(&self) -> Entry {
+            self.clone()
+        }
     }
 
-    impl<T: Target + ?Sized> Target for &T {
+    impl<T: Source + ?Sized> Source for &T {
         fn logger(&self) -> &Logger {
             (**self).logger()
         }
 
         fn record(&self) -> Record {
             (**self).record()
+        }
+
+        fn entry(&self) -> Entry {
+            (**self).entry()
         }
     }
 }

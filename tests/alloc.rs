@@ -2,7 +2,7 @@
 
 use std::io;
 
-use hooklog::{JsonFormatter, Level, Logger, TextFormatter};
+use hooklog::{JsonFormatter, Level, Logger, TextFormatter, Value};
 use hooklog_test::{CountingAllocator, allocations_during};
 
 #[global_allocator]
@@ -69,4 +69,65 @@ fn steady_state_logging_allocates_nothing() {
         }),
     ];
     assert_eq!(results, [0; 7]);
+}
+
+/// What a handler borrows: strings of 1 to 200 bytes, an error and a struct to Debug.
+#[derive(Debug)]
+struct Request {
+    method: String,
+    path: String,
+    user: String,
+    agent: String,
+    body: String,
+}
+
+#[test]
+fn a_service_record_allocates_nothing_once_warm() {
+    let request = Request {
+        method: "G".into(),
+        path: "/api/v1/users/42".into(),
+        user: "alice@example.com".into(),
+        agent: "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0".into(),
+        body: "x".repeat(200),
+    };
+    let err = io::Error::other("connection reset by peer");
+    let req = &request;
+    let mut results = Vec::new();
+    for (name, logger) in [
+        ("JSON", logger(JsonFormatter::new())),
+        ("text", logger(TextFormatter::new().disable_colors(true))),
+    ] {
+        results.push(allocations(&format!("log_fields! ({name})"), |_| {
+            hooklog::log_fields!(logger;
+                "method" => req.method.as_str(), "path" => &req.path, "user" => req.user.as_str(),
+                "agent" => &req.agent, "body" => req.body.as_str(), "error" => %err,
+                "request" => ?req)
+            .info("request failed")
+        }));
+        results.push(allocations(&format!("level macro ({name})"), |_| {
+            hooklog::warn!(logger, "request {} failed", req.path;
+                "method" => req.method.as_str(), "path" => &req.path, "user" => req.user.as_str(),
+                "agent" => &req.agent, "body" => req.body.as_str(), "error" => %err,
+                "request" => ?req)
+        }));
+        results.push(allocations(&format!("with_field chain ({name})"), |_| {
+            logger
+                .with_field("method", req.method.as_str())
+                .with_field("path", &req.path)
+                .with_field("user", req.user.as_str())
+                .with_field("agent", &req.agent)
+                .with_field("body", req.body.as_str())
+                .with_error(&err)
+                .with_field("request", Value::debug(req))
+                .info("request failed")
+        }));
+        results.push(allocations(
+            &format!("disabled log_fields! ({name})"),
+            |_| {
+                hooklog::log_fields!(logger; "user" => req.user.as_str(), "error" => %err)
+                    .debug("never")
+            },
+        ));
+    }
+    assert_eq!(results, [0; 8]);
 }

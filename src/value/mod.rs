@@ -1,174 +1,29 @@
-//! Field values: typed scalars, strings that clone without allocating, and JSON.
+//! Field values: typed scalars, strings held without allocating, and JSON.
 
-use std::borrow::{Borrow, Cow};
+mod pooled;
+mod shared_str;
+mod to_value;
+
+use std::borrow::Cow;
 use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-/// A string that is either `&'static str` or shared, so cloning it never allocates.
-///
-/// Field keys ([`Key`](crate::Key)) and string values use it: a context entry that carries a
-/// request id logs many records without copying the id.
-#[derive(Clone)]
-pub struct SharedStr(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Static(&'static str),
-    Shared(Arc<str>),
-}
-
-impl SharedStr {
-    /// A `SharedStr` borrowing a static string; no allocation.
-    pub const fn from_static(s: &'static str) -> SharedStr {
-        SharedStr(Repr::Static(s))
-    }
-
-    /// The string.
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared(s) => s,
-        }
-    }
-
-    /// Whether dropping this string frees or releases heap memory.
-    #[inline]
-    pub(crate) fn owns_heap(&self) -> bool {
-        matches!(self.0, Repr::Shared(_))
-    }
-}
-
-impl Deref for SharedStr {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for SharedStr {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for SharedStr {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq for SharedStr {
-    fn eq(&self, other: &SharedStr) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for SharedStr {}
-
-impl PartialEq<str> for SharedStr {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for SharedStr {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialOrd for SharedStr {
-    fn partial_cmp(&self, other: &SharedStr) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for SharedStr {
-    fn cmp(&self, other: &SharedStr) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl Hash for SharedStr {
-    /// Hashes as the `str` does, so maps keyed by `SharedStr` can be queried with `&str`.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-
-impl fmt::Debug for SharedStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for SharedStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl From<&'static str> for SharedStr {
-    fn from(s: &'static str) -> SharedStr {
-        SharedStr::from_static(s)
-    }
-}
-
-impl From<String> for SharedStr {
-    fn from(s: String) -> SharedStr {
-        SharedStr(Repr::Shared(Arc::from(s)))
-    }
-}
-
-impl From<Arc<str>> for SharedStr {
-    fn from(s: Arc<str>) -> SharedStr {
-        SharedStr(Repr::Shared(s))
-    }
-}
-
-impl From<Cow<'static, str>> for SharedStr {
-    fn from(s: Cow<'static, str>) -> SharedStr {
-        match s {
-            Cow::Borrowed(s) => SharedStr::from_static(s),
-            Cow::Owned(s) => SharedStr::from(s),
-        }
-    }
-}
-
-/// A word summarising `key`: its length and its first eight bytes (overlapping loads for
-/// shorter keys). Equal keys have equal fingerprints; unequal keys rarely do.
-#[inline]
-pub const fn fingerprint(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let n = bytes.len();
-    let head = if let Some(first) = bytes.first_chunk::<8>() {
-        u64::from_le_bytes(*first)
-    } else if n >= 4 {
-        let lo = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64;
-        let hi = u32::from_le_bytes([bytes[n - 4], bytes[n - 3], bytes[n - 2], bytes[n - 1]]);
-        lo | ((hi as u64) << 32)
-    } else {
-        let mut word = 0;
-        let mut i = 0;
-        while i < n {
-            word = (word << 8) | bytes[i] as u64;
-            i += 1;
-        }
-        word
-    };
-    head ^ (n as u64).rotate_right(8)
-}
+pub use shared_str::SharedStr;
+use shared_str::TextWriter;
+pub use to_value::ToValue;
 
 /// A field value.
 ///
 /// Scalars stay typed, so the JSON formatter writes numbers and booleans as such. Build
-/// values with `From` (`Value::from(3)`, `"text".into()`) or with [`Value::display`],
-/// [`Value::debug`] and [`Value::json`] for other types.
+/// values with `From` (`Value::from(3)`, `"text".into()`, a borrowed `&str` of any
+/// lifetime) or with [`Value::display`], [`Value::debug`] and [`Value::json`] for other
+/// types. Text that is not `'static` is copied into storage pooled per thread: no
+/// allocation once warm, for values up to 4 KiB (a longer one costs one allocation).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
@@ -192,22 +47,23 @@ pub enum Value {
 }
 
 impl Value {
-    /// A string value made from any `Display` (allocates the text once).
+    /// A string value holding `v`'s `Display` text (no allocation once warm).
     pub fn display(v: impl fmt::Display) -> Value {
-        Value::Str(SharedStr::from(v.to_string()))
+        Value::Str(text(format_args!("{v}"), "<Display failed>"))
     }
 
-    /// A string value made from any `Debug` (allocates the text once).
+    /// A string value holding `v`'s `Debug` text (no allocation once warm).
     pub fn debug(v: impl fmt::Debug) -> Value {
-        Value::Str(SharedStr::from(format!("{v:?}")))
+        Value::Str(text(format_args!("{v:?}"), "<Debug failed>"))
     }
 
     /// A value made from any `Serialize`: scalars stay typed, sequences and maps become
-    /// JSON. If serialisation fails the value is [`Value::Invalid`] with the reason.
+    /// JSON (which allocates). If serialisation fails the value is [`Value::Invalid`] with
+    /// the reason.
     pub fn json(v: &impl Serialize) -> Value {
         match serde_json::to_value(v) {
             Ok(json) => Value::from(json),
-            Err(e) => Value::Invalid(SharedStr::from(e.to_string())),
+            Err(e) => Value::Invalid(text(format_args!("{e}"), "<Display failed>")),
         }
     }
 
@@ -271,6 +127,15 @@ impl Value {
     }
 }
 
+/// The text `args` write, or `failed` if a `Display` or `Debug` in them failed.
+fn text(args: fmt::Arguments<'_>, failed: &'static str) -> SharedStr {
+    let mut writer = TextWriter::new();
+    match fmt::Write::write_fmt(&mut writer, args) {
+        Ok(()) => writer.finish(),
+        Err(_) => SharedStr::from_static(failed),
+    }
+}
+
 impl fmt::Display for Value {
     /// The text the text formatter prints before quoting: numbers in their shortest
     /// round-trip form, strings as they are, JSON compact, `null` for [`Value::Null`].
@@ -291,56 +156,86 @@ impl fmt::Display for Value {
     }
 }
 
-macro_rules! from_signed {
-    ($($t:ty),*) => {$(
+impl Serialize for Value {
+    /// Serialises as the matching JSON type; non-finite floats become strings and an
+    /// [`Value::Invalid`] becomes its reason as a string.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(v) => serializer.serialize_bool(*v),
+            Value::I64(v) => serializer.serialize_i64(*v),
+            Value::U64(v) => serializer.serialize_u64(*v),
+            Value::F64(v) if v.is_finite() => serializer.serialize_f64(*v),
+            Value::F64(v) => serializer.collect_str(&Value::F64(*v)),
+            Value::Str(s) | Value::Invalid(s) => serializer.serialize_str(s),
+            Value::Json(v) => v.serialize(serializer),
+        }
+    }
+}
+
+/// `From` for types whose conversion [`ToValue`] defines, taken by value.
+macro_rules! from_by_value {
+    ($($t:ty),* $(,)?) => {$(
         impl From<$t> for Value {
             fn from(v: $t) -> Value {
-                Value::I64(v as i64)
+                ToValue::to_value(&v)
             }
         }
     )*};
 }
 
-macro_rules! from_unsigned {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Value {
-            fn from(v: $t) -> Value {
-                Value::U64(v as u64)
-            }
-        }
-    )*};
-}
+from_by_value!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    char,
+    String,
+    Box<str>,
+    PathBuf,
+    Duration,
+    IpAddr,
+    Ipv4Addr,
+    Ipv6Addr,
+    SocketAddr,
+    SocketAddrV4,
+    SocketAddrV6,
+);
 
-from_signed!(i8, i16, i32, i64, isize);
-from_unsigned!(u8, u16, u32, u64, usize);
-
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
-        Value::Bool(v)
+impl<'a> From<&'a str> for Value {
+    /// Copies the text, of any lifetime, into pooled storage (no allocation once warm);
+    /// `Value::from(SharedStr::from_static(s))` keeps a `&'static str` without a copy.
+    fn from(v: &'a str) -> Value {
+        v.to_value()
     }
 }
 
-impl From<f32> for Value {
-    fn from(v: f32) -> Value {
-        Value::F64(f64::from(v))
+impl<'a> From<&'a String> for Value {
+    fn from(v: &'a String) -> Value {
+        v.to_value()
     }
 }
 
-impl From<f64> for Value {
-    fn from(v: f64) -> Value {
-        Value::F64(v)
+impl<'a> From<&'a Path> for Value {
+    fn from(v: &'a Path) -> Value {
+        v.to_value()
     }
 }
 
-impl From<&'static str> for Value {
-    fn from(v: &'static str) -> Value {
-        Value::Str(SharedStr::from_static(v))
-    }
-}
-
-impl From<String> for Value {
-    fn from(v: String) -> Value {
-        Value::Str(SharedStr::from(v))
+impl<'a> From<Cow<'a, str>> for Value {
+    fn from(v: Cow<'a, str>) -> Value {
+        v.to_value()
     }
 }
 
@@ -351,20 +246,9 @@ impl From<SharedStr> for Value {
 }
 
 impl From<Arc<str>> for Value {
+    /// Shares the string: no copy.
     fn from(v: Arc<str>) -> Value {
         Value::Str(SharedStr::from(v))
-    }
-}
-
-impl From<Cow<'static, str>> for Value {
-    fn from(v: Cow<'static, str>) -> Value {
-        Value::Str(SharedStr::from(v))
-    }
-}
-
-impl From<char> for Value {
-    fn from(v: char) -> Value {
-        Value::Str(SharedStr::from(v.to_string()))
     }
 }
 

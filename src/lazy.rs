@@ -1,0 +1,129 @@
+//! `LazyEntry`: what `log_fields!` returns, fields computed only for records logged.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::panic::Location;
+use std::time::SystemTime;
+
+use crate::entry::Entry;
+use crate::fields::{Fields, Key};
+use crate::level::Level;
+use crate::logger::Logger;
+use crate::macros::__private::Source;
+use crate::value::Value;
+
+/// Fields bound to a logger (or a context entry), computed only when a record is logged;
+/// made by [`log_fields!`](crate::log_fields).
+///
+/// A level method (`info`, `warn`, ...) first checks the level: when it is disabled,
+/// nothing else happens (no entry is taken and no field expression runs). When it is
+/// enabled, the field expressions run, in order, into a pooled record, which is then
+/// logged as [`Entry::log`] logs. So a `LazyEntry` can log several times, each record with
+/// freshly evaluated fields, and it borrows what its fields refer to for as long as it
+/// lives. [`entry`](LazyEntry::entry) (or `Entry::from`) evaluates the fields once into a
+/// context [`Entry`], which owns copies of them.
+///
+/// ```
+/// use hooklog::{Entry, Level, log_fields};
+///
+/// let (logger, hook) = hooklog_test::null_logger();
+/// logger.set_level(Level::Info);
+/// let user = String::from("alice");
+/// let lazy = log_fields!(logger; "user" => user.as_str(), "attempt" => 3);
+/// lazy.debug("disabled: nothing is evaluated");
+/// lazy.info("first");
+/// lazy.warn("second");
+/// assert_eq!(hook.len(), 2);
+///
+/// let context: Entry = lazy.entry();
+/// drop(user); // the context owns its copy
+/// context.info("third");
+/// assert_eq!(hook.last().unwrap().fields().get("user").unwrap().as_str(), Some("alice"));
+/// ```
+#[must_use = "a LazyEntry logs nothing until one of its level methods is called"]
+pub struct LazyEntry<'a, S: ?Sized, F> {
+    /// The logger or entry the records go to.
+    #[doc(hidden)]
+    pub __source: &'a S,
+    /// The module of the `log_fields!` call.
+    #[doc(hidden)]
+    pub __module: &'static str,
+    /// Adds the fields to a record.
+    #[doc(hidden)]
+    pub __fill: F,
+}
+
+impl<S: Source + ?Sized, F: Fn(&mut Fields)> LazyEntry<'_, S, F> {
+    /// Logs a record at `level` if the logger enables it; at [`Level::Panic`] it then
+    /// panics with the message, and at [`Level::Fatal`] it exits as
+    /// [`Logger::fatal`](crate::Logger::fatal) does (whether or not the level is enabled).
+    #[inline]
+    #[track_caller]
+    pub fn log(&self, level: Level, msg: impl fmt::Display) {
+        let logger = self.__source.logger();
+        if logger.is_level_enabled(level) {
+            self.log_enabled(logger, level, format_args!("{msg}"));
+        } else {
+            logger.__skipped(level);
+        }
+    }
+
+    /// The rest of [`log`](LazyEntry::log) once the level is known to be enabled, kept out
+    /// of line so that a disabled call is only the check.
+    #[inline(never)]
+    #[track_caller]
+    fn log_enabled(&self, logger: &Logger, level: Level, msg: fmt::Arguments<'_>) {
+        let mut record = self.__source.record();
+        (self.__fill)(record.fields_mut());
+        logger.__log_at(record, level, msg, self.__module, Location::caller());
+    }
+
+    level_methods!();
+
+    /// The logger the records go to.
+    pub fn logger(&self) -> &Logger {
+        self.__source.logger()
+    }
+
+    /// A context entry holding copies of the fields, evaluated now (after the fields of
+    /// the entry this was made on, if any).
+    pub fn entry(&self) -> Entry {
+        let mut entry = self.__source.entry();
+        (self.__fill)(entry.fields_mut());
+        entry
+    }
+
+    /// [`entry`](LazyEntry::entry) with one more field.
+    pub fn with_field(&self, key: impl Into<Key>, value: impl Into<Value>) -> Entry {
+        self.entry().with_field(key, value)
+    }
+
+    /// [`entry`](LazyEntry::entry) with `fields` added.
+    pub fn with_fields(&self, fields: Fields) -> Entry {
+        self.entry().with_fields(fields)
+    }
+
+    /// [`entry`](LazyEntry::entry) with the field `"error"` holding `err`'s text.
+    pub fn with_error(&self, err: &(dyn StdError + 'static)) -> Entry {
+        self.entry().with_error(err)
+    }
+
+    /// [`entry`](LazyEntry::entry) whose records carry `time`.
+    pub fn with_time(&self, time: SystemTime) -> Entry {
+        self.entry().with_time(time)
+    }
+}
+
+impl<S: Source + ?Sized, F: Fn(&mut Fields)> From<LazyEntry<'_, S, F>> for Entry {
+    fn from(lazy: LazyEntry<'_, S, F>) -> Entry {
+        lazy.entry()
+    }
+}
+
+impl<S: ?Sized, F> fmt::Debug for LazyEntry<'_, S, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LazyEntry")
+            .field("module", &self.__module)
+            .finish_non_exhaustive()
+    }
+}

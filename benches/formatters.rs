@@ -12,7 +12,7 @@ use hooklog_gelf::GelfFormatter;
 #[path = "common/fields10.rs"]
 mod fields10;
 
-use fields10::hooklog_fields10;
+use fields10::{hooklog_emit, hooklog_fields10};
 
 fn formatters(c: &mut Criterion) {
     let mut group = c.benchmark_group("formatters/fields10");

@@ -9,7 +9,7 @@ use hooklog::{JsonFormatter, Logger, MemoryOut};
 #[path = "common/fields10.rs"]
 mod fields10;
 
-use fields10::hooklog_fields10;
+use fields10::{hooklog_emit, hooklog_fields10};
 
 fn main() {
     // `cargo test --benches` runs this without `--bench`: keep that run short.

@@ -1,16 +1,49 @@
-//! The fields10 record as hooklog logs it, the same in every benchmark.
+//! The fields10 and request10 records as hooklog logs them, the same in every benchmark,
+//! in both of hooklog's forms: a level macro (`level`) and `log_fields!` (`lazy`).
 
 /// Logs the fields10 record at `$level` through `$logger`: message "request handled",
 /// then int=1 (i64), int64=123456789, float=3.14159, string="hello world", bool=true,
 /// error="fail", user="alice@example.com", path="/api/v1/users/42", status=200 (u64),
-/// latency_ms=12.5.
+/// latency_ms=12.5. `hooklog_fields10!(info, logger)` is the level-macro form.
 macro_rules! hooklog_fields10 {
     ($level:ident, $logger:expr) => {
-        hooklog::$level!($logger, "request handled";
+        hooklog_fields10!(level $level, $logger)
+    };
+    ($form:ident $level:ident, $logger:expr) => {
+        hooklog_emit!($form $level, $logger;
             "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
             "string" => "hello world", "bool" => true, "error" => "fail",
             "user" => "alice@example.com", "path" => "/api/v1/users/42",
             "status" => 200u64, "latency_ms" => 12.5)
     };
 }
-pub(crate) use hooklog_fields10;
+
+#[allow(unused_macros)] // the single-purpose benches use only fields10
+/// Logs the request10 record: the fields10 values taken from a borrowed
+/// `Request` (`benches/common/mod.rs`), its strings borrowed and its error given by `Display`.
+macro_rules! hooklog_request10 {
+    ($form:ident $level:ident, $logger:expr, $request:expr) => {{
+        let r = &$request;
+        hooklog_emit!($form $level, $logger;
+            "int" => r.int, "int64" => r.int64, "float" => r.float,
+            "string" => r.string.as_str(), "bool" => r.bool, "error" => %r.error,
+            "user" => r.user.as_str(), "path" => r.path.as_str(),
+            "status" => r.status, "latency_ms" => r.latency_ms)
+    }};
+}
+
+/// One record with message "request handled" and the given fields, in either form.
+macro_rules! hooklog_emit {
+    (level $level:ident, $logger:expr;) => {
+        hooklog::$level!($logger, "request handled")
+    };
+    (level $level:ident, $logger:expr; $($fields:tt)*) => {
+        hooklog::$level!($logger, "request handled"; $($fields)*)
+    };
+    (lazy $level:ident, $logger:expr; $($fields:tt)*) => {
+        hooklog::log_fields!($logger; $($fields)*).$level("request handled")
+    };
+}
+
+#[allow(unused_imports)] // the single-purpose benches use only fields10
+pub(crate) use {hooklog_emit, hooklog_fields10, hooklog_request10};

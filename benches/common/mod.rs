@@ -4,6 +4,10 @@
 //! timestamps on. The ten fields, in order: int=1 (i64), int64=123456789, float=3.14159,
 //! string="hello world", bool=true, error="fail", user="alice@example.com",
 //! path="/api/v1/users/42", status=200 (u64), latency_ms=12.5; message "request handled".
+//! request10 has the same values taken from a [`Request`] the call borrows (its strings
+//! are `String`s, its error an `io::Error` written by `Display`), as a service logs them.
+//! hooklog runs in both of its forms: the level macros (`hooklog`) and `log_fields!`
+//! (`hooklog-log_fields`).
 #![allow(clippy::approx_constant)] // float=3.14159 is part of the scenario
 
 use std::io;
@@ -13,7 +17,39 @@ use hooklog::{JsonFormatter, Level, Logger, TextFormatter, fields};
 use slog::Drain;
 
 mod fields10;
-pub(crate) use fields10::hooklog_fields10;
+pub(crate) use fields10::{hooklog_emit, hooklog_fields10, hooklog_request10};
+
+/// A request as a service holds it: what request10 logs, borrowed at the call.
+pub struct Request {
+    pub int: i64,
+    pub int64: i64,
+    pub float: f64,
+    pub string: String,
+    pub bool: bool,
+    pub error: io::Error,
+    pub user: String,
+    pub path: String,
+    pub status: u64,
+    pub latency_ms: f64,
+}
+
+impl Request {
+    /// The fields10 values.
+    pub fn new() -> Request {
+        Request {
+            int: 1,
+            int64: 123456789,
+            float: 3.14159,
+            string: "hello world".into(),
+            bool: true,
+            error: io::Error::other("fail"),
+            user: "alice@example.com".into(),
+            path: "/api/v1/users/42".into(),
+            status: 200,
+            latency_ms: 12.5,
+        }
+    }
+}
 
 /// One crate running one scenario: `run(n)` logs `n` records on the calling thread.
 pub struct Case {
@@ -23,17 +59,51 @@ pub struct Case {
 }
 
 /// The scenarios, in table order.
-pub const SCENARIOS: [&str; 6] = [
+pub const SCENARIOS: [&str; 8] = [
     "disabled",
+    "disabled-chain",
     "static",
     "fields10",
     "context10",
     "text10",
+    "request10",
     "parallel10",
 ];
 
 /// What a peer cannot express, by scenario and crate.
-pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 6] = [
+pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 14] = [
+    (
+        "disabled-chain",
+        "tracing",
+        "no chained form: its disabled call is the disabled row",
+    ),
+    (
+        "disabled-chain",
+        "slog",
+        "no chained form: its disabled call is the disabled row",
+    ),
+    (
+        "disabled-chain",
+        "spdlog-rs",
+        "no chained form: its disabled call is the disabled row",
+    ),
+    (
+        "request10",
+        "spdlog-rs",
+        "its JsonFormatter writes no key-values",
+    ),
+    ("request10", "env_logger", "no JSON output"),
+    ("disabled-chain", "env_logger", "no chained form"),
+    (
+        "disabled-chain",
+        "hooklog",
+        "a level macro has no chain: its disabled call is the disabled row",
+    ),
+    (
+        "disabled",
+        "hooklog-log_fields",
+        "its disabled call is the disabled-chain row",
+    ),
     (
         "fields10",
         "spdlog-rs",
@@ -153,39 +223,61 @@ fn hooklog_json() -> Logger {
 }
 
 /// hooklog's fields10 case on a logger of its own.
+#[allow(dead_code)] // compare's parallel10-unshared uses it; the other benches do not
 pub fn hooklog_fields10() -> impl Fn(u64) {
     let json = hooklog_json();
     move |n| (0..n).for_each(|_| hooklog_fields10!(info, json))
 }
 
-fn hooklog_cases() -> Vec<Case> {
-    let json = hooklog_json();
-    let text = Logger::builder()
-        .level(Level::Info)
-        .formatter(TextFormatter::new().disable_colors(true))
-        .out(io::sink())
-        .build();
-    let context = json.with_fields(fields! {
+/// A context entry carrying the ten fields.
+fn hooklog_context(logger: &Logger) -> hooklog::Entry {
+    logger.with_fields(fields! {
         "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159, "string" => "hello world",
         "bool" => true, "error" => "fail", "user" => "alice@example.com",
         "path" => "/api/v1/users/42", "status" => 200u64, "latency_ms" => 12.5,
-    });
-    let (j1, j2, t) = (json.clone(), json, text);
-    vec![
-        case("disabled", "hooklog", move |n| {
-            (0..n).for_each(|_| hooklog_fields10!(debug, j1))
-        }),
-        case("static", "hooklog", move |n| {
-            (0..n).for_each(|_| hooklog::info!(j2, "request handled"))
-        }),
-        case("fields10", "hooklog", hooklog_fields10()),
-        case("context10", "hooklog", move |n| {
-            (0..n).for_each(|_| hooklog::info!(context, "request handled"))
-        }),
-        case("text10", "hooklog", move |n| {
-            (0..n).for_each(|_| hooklog_fields10!(info, t))
-        }),
-    ]
+    })
+}
+
+/// The scenarios of one of hooklog's forms (`level` or `lazy`), under the crate name
+/// `$krate`. The disabled scenario of the lazy form is `disabled-chain`.
+macro_rules! hooklog_form {
+    ($form:ident, $krate:literal, $disabled:literal) => {{
+        let json = hooklog_json();
+        let text = Logger::builder()
+            .level(Level::Info)
+            .formatter(TextFormatter::new().disable_colors(true))
+            .out(io::sink())
+            .build();
+        let context = hooklog_context(&json);
+        let request = Request::new();
+        let (j1, j2, j3, j4) = (json.clone(), json.clone(), json.clone(), json);
+        vec![
+            case($disabled, $krate, move |n| {
+                (0..n).for_each(|_| hooklog_fields10!($form debug, j1))
+            }),
+            case("static", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_emit!($form info, j2;))
+            }),
+            case("fields10", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_fields10!($form info, j3))
+            }),
+            case("context10", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_emit!($form info, context;))
+            }),
+            case("text10", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_fields10!($form info, text))
+            }),
+            case("request10", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_request10!($form info, j4, request))
+            }),
+        ]
+    }};
+}
+
+fn hooklog_cases() -> Vec<Case> {
+    let mut cases = hooklog_form!(level, "hooklog", "disabled");
+    cases.extend(hooklog_form!(lazy, "hooklog-log_fields", "disabled-chain"));
+    cases
 }
 
 fn tracing_cases() -> Vec<Case> {
@@ -228,6 +320,8 @@ fn tracing_cases() -> Vec<Case> {
         move |n| dispatcher::with_default(&dispatch, || body(n))
     };
     let context_dispatch = json.clone();
+    let request_dispatch = json.clone();
+    let request = Request::new();
     let span = dispatcher::with_default(&json, || {
         tracing::info_span!(
             "request",
@@ -272,6 +366,26 @@ fn tracing_cases() -> Vec<Case> {
             "tracing",
             on(&text, |n| (0..n).for_each(|_| fields10!(info))),
         ),
+        case("request10", "tracing", move |n| {
+            dispatcher::with_default(&request_dispatch, || {
+                for _ in 0..n {
+                    let r = &request;
+                    tracing::info!(
+                        int = r.int,
+                        int64 = r.int64,
+                        float = r.float,
+                        string = r.string.as_str(),
+                        bool = r.bool,
+                        error = %r.error,
+                        user = r.user.as_str(),
+                        path = r.path.as_str(),
+                        status = r.status,
+                        latency_ms = r.latency_ms,
+                        "request handled"
+                    )
+                }
+            })
+        }),
     ]
 }
 
@@ -306,8 +420,19 @@ fn slog_cases() -> Vec<Case> {
                 "status" => 200u64, "latency_ms" => 12.5)
         };
     }
-    let (j1, j2, j3) = (json.clone(), json.clone(), json);
+    let (j1, j2, j3, j4) = (json.clone(), json.clone(), json.clone(), json);
+    let request = Request::new();
     vec![
+        case("request10", "slog", move |n| {
+            for _ in 0..n {
+                let r = &request;
+                slog::info!(j4, "request handled";
+                    "int" => r.int, "int64" => r.int64, "float" => r.float,
+                    "string" => r.string.as_str(), "bool" => r.bool, "error" => %r.error,
+                    "user" => r.user.as_str(), "path" => r.path.as_str(),
+                    "status" => r.status, "latency_ms" => r.latency_ms)
+            }
+        }),
         case("disabled", "slog", move |n| {
             (0..n).for_each(|_| fields10!(debug, j1))
         }),

@@ -10,12 +10,17 @@
 //! | `fatal` | `logger.fatal(..)` (exit code 1) |
 //! | `panic-main` | a panic on the main thread |
 //! | `panic-thread` | a panic on another thread, then `_exit` (skipping `atexit`) |
-//! | `panic-abort` | a panic whose hook aborts the process, as `panic = "abort"` does |
 //! | `signal` | waiting for SIGTERM, SIGINT or SIGHUP after `flush_on_signals()` |
 //! | `flood` | 200,000 records through a 64 KiB buffer with `Overflow::Flush` |
+//! | `full-disk` | the records numbered by `HOOKLOG_RECORDS` (`from..to`) through a 64 KiB buffer with `Overflow::Flush` |
 //! | `recorder` | 1,000 records through a 4 KiB buffer with `Overflow::DropOldest` |
 //! | `periodic` | `flush_every(50 ms)`, then waiting to be killed |
 //! | `async-exit` | `std::process::exit(0)` with an `AsyncHook` that appends to `<file>.async` |
+//! | `segv`, `bus`, `ill`, `fpe`, `abort`, `stack-overflow` | 100,000 records, then that fault |
+//! | `hook-panic` | a hook that panics on record 999 of 1,000 (run it built with `panic = "abort"`) |
+//! | `flush-panic` | a hook whose flush panics, flushed inside `catch_unwind` and at exit |
+//! | `stuck-fatal`, `stuck-signal` | an `AsyncHook` that never drains (300 ms timeout), then `fatal` or SIGTERM |
+//! | `caught-panic` | a panic caught by `catch_unwind` with a stuck `AsyncHook`, then a return |
 //!
 //! The integration tests in `tests/exit_paths.rs` run it and check the file.
 
@@ -65,6 +70,112 @@ fn logger(out: &MemoryOut) -> Logger {
         .out(out.clone())
         .hook(FlushProbe)
         .build()
+}
+
+/// Never returns from `fire`: a destination that hangs.
+struct Stuck;
+
+impl Hook for Stuck {
+    fn fire(&self, _: &mut Entry) -> Result<(), Error> {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Panics when it sees record `n`.
+struct PanicAt(u64);
+
+impl Hook for PanicAt {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        if entry.fields().get("n").and_then(|v| v.as_u64()) == Some(self.0) {
+            panic!("hook gives up at record {}", self.0);
+        }
+        Ok(())
+    }
+}
+
+/// Panics when flushed.
+struct PanickingFlush;
+
+impl Hook for PanickingFlush {
+    fn fire(&self, _: &mut Entry) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), Error> {
+        panic!("flush gives up");
+    }
+}
+
+/// Ends the process with the fault `how` names.
+fn crash(how: &str) -> ! {
+    match how {
+        "segv" => {
+            // SAFETY: none: this write to an unmapped address is the point.
+            unsafe { std::ptr::write_volatile(std::ptr::without_provenance_mut::<u8>(16), 1) };
+        }
+        "bus" => {
+            // A page of a file that has been truncated away: reading it raises SIGBUS.
+            let path = std::env::temp_dir().join(format!("hooklog-bus-{}", std::process::id()));
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&path)
+                .expect("a file to map");
+            file.set_len(4096).expect("room for a page");
+            // SAFETY: maps one page of an open file; it is read after being cut away,
+            // which is the point.
+            unsafe {
+                use std::os::fd::AsRawFd;
+                let page = libc::mmap(
+                    std::ptr::null_mut(),
+                    4096,
+                    libc::PROT_READ,
+                    libc::MAP_SHARED,
+                    file.as_raw_fd(),
+                    0,
+                );
+                assert_ne!(page, libc::MAP_FAILED, "mmap");
+                file.set_len(0).expect("cut the file");
+                let _ = std::fs::remove_file(&path);
+                std::ptr::read_volatile(page.cast::<u8>());
+            }
+        }
+        "ill" => raise_fault(libc::SIGILL),
+        "fpe" => raise_fault(libc::SIGFPE),
+        "abort" => std::process::abort(),
+        "stack-overflow" => {
+            #[allow(unconditional_recursion)]
+            fn deeper(n: u64) -> u64 {
+                let frame = std::hint::black_box([n; 64]);
+                deeper(n + 1) + frame[7]
+            }
+            println!("{}", deeper(0));
+        }
+        _ => {}
+    }
+    unreachable!("{how} did not end the process")
+}
+
+/// An illegal instruction or a division by zero, executed for real where the
+/// architecture allows, else the signal raised.
+#[allow(unreachable_code)]
+fn raise_fault(signal: libc::c_int) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: none: faulting is the point.
+    unsafe {
+        if signal == libc::SIGILL {
+            std::arch::asm!("ud2");
+        } else {
+            std::arch::asm!("xor edx, edx", "xor eax, eax", "xor ecx, ecx", "div ecx", out("eax") _, out("ecx") _, out("edx") _);
+        }
+        return;
+    }
+    // SAFETY: a plain system call.
+    unsafe { libc::raise(signal) };
 }
 
 fn log_records(logger: &Logger, numbers: std::ops::Range<u64>) {
@@ -127,16 +238,6 @@ fn main() {
             // SAFETY: ends the process at once; nothing runs after it.
             unsafe { libc::_exit(101) };
         }
-        "panic-abort" => {
-            // What `panic = "abort"` does after the panic hooks run.
-            let hooklog_hook = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                hooklog_hook(info);
-                std::process::abort();
-            }));
-            log_records(&logger, 0..1000);
-            panic!("abort now");
-        }
         "signal" => {
             hooklog::flush_on_signals().expect("signal handling");
             log_records(&logger, 0..1000);
@@ -155,6 +256,16 @@ fn main() {
             let before = peak_rss_kib();
             log_records(&logger, 1000..200_000);
             println!("VmHWM before={before} after={}", peak_rss_kib());
+        }
+        "full-disk" => {
+            let range = std::env::var("HOOKLOG_RECORDS").unwrap_or_default();
+            let (from, to) = range.split_once("..").expect("HOOKLOG_RECORDS=from..to");
+            let bounded = MemoryOut::new()
+                .persist_to(path)
+                .max_bytes(64 * 1024)
+                .on_full(Overflow::Flush);
+            let numbers = from.parse().expect("from")..to.parse().expect("to");
+            log_records(&self::logger(&bounded), numbers);
         }
         "recorder" => {
             let bounded = MemoryOut::new()
@@ -182,6 +293,41 @@ fn main() {
             logger.add_hook(AsyncHook::new(SlowFileHook(std::sync::Mutex::new(file))));
             log_records(&logger, 0..1000);
             std::process::exit(0);
+        }
+        "segv" | "bus" | "ill" | "fpe" | "abort" | "stack-overflow" => {
+            log_records(&logger, 0..100_000);
+            crash(how)
+        }
+        "hook-panic" => {
+            logger.add_hook(PanicAt(999));
+            log_records(&logger, 0..1000);
+        }
+        "flush-panic" => {
+            logger.add_hook(PanickingFlush);
+            log_records(&logger, 0..1000);
+            let flushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| logger.flush()));
+            eprintln!("FLUSH-RETURNED {}", matches!(flushed, Ok(Err(_))));
+        }
+        "stuck-fatal" | "stuck-signal" => {
+            logger.add_hook(AsyncHook::new(Stuck).flush_timeout(Duration::from_millis(300)));
+            hooklog::flush_on_signals().expect("signal handling");
+            log_records(&logger, 0..1000);
+            if how == "stuck-fatal" {
+                logger.fatal("the end");
+            }
+            println!("READY");
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+        "caught-panic" => {
+            logger.add_hook(AsyncHook::new(Stuck).flush_timeout(Duration::from_secs(600)));
+            log_records(&logger, 0..1000);
+            let caught = std::panic::catch_unwind(|| panic!("caught"));
+            eprintln!("CAUGHT {}", caught.is_err());
+            // Returning from main drains (and waits for) the stuck hook: skip that.
+            // SAFETY: ends the process at once; nothing runs after it.
+            unsafe { libc::_exit(0) };
         }
         other => {
             eprintln!("unknown way to end: {other}");

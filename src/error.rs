@@ -84,6 +84,59 @@ pub(crate) fn report(message: fmt::Arguments<'_>) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
+/// Writes `message` to stderr (file descriptor 2) in one `write`, formatted into a buffer
+/// on the stack (cut at 1 KiB): no allocation, no lock, so a signal handler may call it.
+pub(crate) fn write_stderr(message: fmt::Arguments<'_>) {
+    let mut line = StackLine {
+        buf: [0; 1024],
+        len: 0,
+    };
+    let _ = fmt::write(&mut line, message);
+    write_stderr_bytes(&line.buf[..line.len]);
+}
+
+/// Writes `bytes` to stderr (file descriptor 2) with `write` calls only, so a signal
+/// handler may call it.
+pub(crate) fn write_stderr_bytes(mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        // SAFETY: `bytes` is valid for reading `bytes.len()` bytes.
+        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
+        match n {
+            n if n > 0 => bytes = &bytes[n as usize..],
+            n if n < 0
+                && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {}
+            _ => return,
+        }
+    }
+}
+
+/// A line formatted on the stack, cut when full.
+struct StackLine {
+    buf: [u8; 1024],
+    len: usize,
+}
+
+impl fmt::Write for StackLine {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let n = s.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// Reports a failure on stderr as one line `hooklog: <message>`, at most once a second for
+/// each `kind`, so a broken destination cannot flood stderr; the reports held back are
+/// counted, and the count is given with the next line of that kind (or when the process
+/// ends). For hook crates, whose failures happen on every record when they happen at all.
+///
+/// ```
+/// hooklog::report_failure("my-hook send", format_args!("could not reach {}: {}", "logs:514", "refused"));
+/// ```
+pub fn report_failure(kind: &'static str, message: fmt::Arguments<'_>) {
+    report_limited((kind, ""), message);
+}
+
 /// How often a report of one kind may reach stderr.
 const REPORT_INTERVAL: Duration = Duration::from_secs(1);
 

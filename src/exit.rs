@@ -2,28 +2,30 @@
 //! persisting every `MemoryOut`, on every exit path the process can take.
 //!
 //! The paths: [`Logger::exit`] (and so `fatal`), return from `main` and
-//! `std::process::exit` (an `atexit` handler), a panic on any thread (a panic hook, which
-//! runs before unwinding or aborting), and SIGTERM, SIGINT and SIGHUP after
-//! [`flush_on_signals`](crate::flush_on_signals).
+//! `std::process::exit` (an `atexit` handler), a panic (a panic hook: under
+//! `panic = "abort"` it flushes everything, as nothing runs after it; under unwinding it
+//! only persists `MemoryOut`s and leaves the rest to the exit that follows), SIGTERM,
+//! SIGINT and SIGHUP after [`flush_on_signals`](crate::flush_on_signals), and fatal signals
+//! (`crash`, for `MemoryOut`s).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, Once, PoisonError, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError, TryLockError, Weak};
+use std::time::{Duration, Instant};
 
 use crate::error::report;
 use crate::hook::{in_hook, panic_message};
-
-/// Something that must deliver what it holds when the process ends.
-pub(crate) trait ExitFlush: Send + Sync {
-    /// Delivers everything held, reporting failures on stderr. Never blocks for long:
-    /// other threads may be stuck.
-    fn flush_at_exit(&self);
-}
+use crate::logger;
+use crate::out;
 
 type ExitHandler = Box<dyn FnOnce() + Send>;
 
 static EXIT_HANDLERS: Mutex<Vec<ExitHandler>> = Mutex::new(Vec::new());
-static FLUSHERS: Mutex<Vec<Weak<dyn ExitFlush>>> = Mutex::new(Vec::new());
+static LOGGERS: Mutex<Vec<Weak<logger::Shared>>> = Mutex::new(Vec::new());
 static INSTALL: Once = Once::new();
+/// Set by the first complete exit flush, so that the exit it precedes (`process::exit`,
+/// which runs the `atexit` handler) does not wait on the hooks a second time.
+static FLUSHED_FOR_EXIT: AtomicBool = AtomicBool::new(false);
 
 /// Registers `handler` to run when the process ends through [`Logger::exit`](crate::Logger::exit)
 /// (and so `fatal`) or a signal after [`flush_on_signals`](crate::flush_on_signals), before
@@ -33,7 +35,7 @@ static INSTALL: Once = Once::new();
 /// ```
 /// hooklog::register_exit_handler(|| eprintln!("closing the database"));
 /// ```
-pub fn register_exit_handler(handler: impl Fn() + Send + Sync + 'static) {
+pub fn register_exit_handler(handler: impl FnOnce() + Send + 'static) {
     lock(&EXIT_HANDLERS).push(Box::new(handler));
 }
 
@@ -50,50 +52,85 @@ pub(crate) fn run_exit_handlers() {
     }
 }
 
-/// Remembers `flusher` so the exit paths flush it while it lives, and makes sure the exit
+/// Remembers `logger` so the exit paths flush it while it lives, and makes sure the exit
 /// paths are in place.
-pub(crate) fn register(flusher: Weak<dyn ExitFlush>) {
-    INSTALL.call_once(install);
-    let mut flushers = lock(&FLUSHERS);
-    flushers.retain(|f| f.strong_count() > 0);
-    flushers.push(flusher);
+pub(crate) fn register(logger: Weak<logger::Shared>) {
+    install();
+    let mut loggers = lock(&LOGGERS);
+    loggers.retain(|l| l.strong_count() > 0);
+    loggers.push(logger);
 }
 
-/// Flushes every live logger and `MemoryOut`, in registration order.
+/// Flushes every live logger (out and hooks) and persists every `MemoryOut`. After one
+/// complete exit flush, later calls (the `atexit` handler after `Logger::exit` or a
+/// signal) flush the outs and persist again, which is quick, but leave the hooks alone: a
+/// stuck destination costs its timeout once per exit.
 pub(crate) fn flush_all_for_exit() {
-    let live: Vec<Arc<dyn ExitFlush>> = lock(&FLUSHERS).iter().filter_map(Weak::upgrade).collect();
-    for flusher in live {
-        flusher.flush_at_exit();
+    let hooks = !FLUSHED_FOR_EXIT.swap(true, Ordering::SeqCst);
+    let live: Vec<_> = lock(&LOGGERS).iter().filter_map(Weak::upgrade).collect();
+    for logger in live {
+        logger.flush_at_exit(hooks);
     }
+    out::persist_all();
     crate::error::report_held_back();
 }
 
-/// Installs the `atexit` handler and the panic hook.
-fn install() {
-    extern "C" fn at_exit() {
-        // Unwinding out of an `extern "C"` function aborts; contain it.
-        let _ = catch_unwind(flush_all_for_exit);
-    }
-    // SAFETY: `at_exit` is a plain function that lives as long as the process.
-    if unsafe { libc::atexit(at_exit) } != 0 {
-        report(format_args!(
-            "could not register the atexit handler; records may be lost at exit"
-        ));
-    }
-
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // A panic inside a hook is contained and reported by the logger (at most once a
-        // second): it needs neither a flush nor the default message.
-        if in_hook() {
-            return;
-        }
-        // Anything else may end the process (or abort it right after this): deliver first.
-        flush_all_for_exit();
-        previous(info);
-    }));
+/// The exit func returned instead of ending the process: the next exit flushes in full.
+pub(crate) fn exit_func_returned() {
+    FLUSHED_FOR_EXIT.store(false, Ordering::SeqCst);
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Installs the `atexit` handler and the panic hook, once.
+pub(crate) fn install() {
+    INSTALL.call_once(|| {
+        extern "C" fn at_exit() {
+            // Unwinding out of an `extern "C"` function aborts; contain it.
+            let _ = catch_unwind(flush_all_for_exit);
+        }
+        // SAFETY: `at_exit` is a plain function that lives as long as the process.
+        if unsafe { libc::atexit(at_exit) } != 0 {
+            report(format_args!(
+                "could not register the atexit handler; records may be lost at exit"
+            ));
+        }
+
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if cfg!(panic = "unwind") {
+                // A panic inside a hook is caught and reported by the logger.
+                if in_hook() {
+                    return;
+                }
+                // The panic may be caught, or end only this thread: persist what is held
+                // in memory (quick), and leave the hooks to the exit that follows.
+                out::persist_all();
+                previous(info);
+            } else {
+                // The process aborts when this returns: say what happened, then deliver
+                // everything, hooks included. This is the last chance.
+                previous(info);
+                flush_all_for_exit();
+            }
+        }));
+    });
+}
+
+/// Locks `mutex`, waiting at most `wait` for another thread to release it (it may never:
+/// it panicked while holding it, or is stopped). Makes only async-signal-safe calls.
+pub(crate) fn lock_within<T>(mutex: &Mutex<T>, wait: Duration) -> Option<MutexGuard<'_, T>> {
+    let deadline = Instant::now() + wait;
+    loop {
+        match mutex.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(TryLockError::WouldBlock) => return None,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -52,6 +52,7 @@ mod level_methods;
 #[cfg(feature = "log")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub mod bridge;
+mod crash;
 mod entry;
 mod error;
 mod exit;
@@ -61,6 +62,7 @@ mod global;
 mod hook;
 mod lazy;
 mod level;
+mod log_file;
 mod logger;
 mod macros;
 mod out;
@@ -71,7 +73,7 @@ mod signals;
 mod value;
 
 pub use entry::{Caller, Entry};
-pub use error::Error;
+pub use error::{Error, report_failure};
 pub use exit::register_exit_handler;
 pub use fields::{Fields, Key};
 pub use formatter::{FieldKey, FieldMap, Formatter, JsonFormatter, TextFormatter, TimestampFormat};
@@ -83,6 +85,7 @@ pub use global::{
 pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
 pub use lazy::LazyEntry;
 pub use level::{Level, ParseLevelError};
+pub use log_file::{AppendError, LogFile};
 pub use logger::{Logger, LoggerBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};

@@ -7,7 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 
@@ -234,6 +234,7 @@ impl Logger {
         exit::flush_all_for_exit();
         let exit_func = Arc::clone(&self.shared.settings.load().exit_func);
         exit_func(code);
+        exit::exit_func_returned();
     }
 
     /// Flushes the out, then every hook; all are flushed even if one fails, and the first
@@ -278,7 +279,7 @@ impl Logger {
             return data;
         }
         let mut buf = std::mem::take(&mut data.buf);
-        if settings.hooks.has_level(level) && !hook::in_hook() {
+        if settings.hooks.has_level(level) && !hook::in_hook_of(self.id()) {
             let mut entry = Entry::from_parts(self.clone(), data);
             settings.hooks.fire_contained(level, &mut entry);
             self.write(&*settings.formatter, &entry, &mut buf);
@@ -378,6 +379,11 @@ impl Logger {
         }
     }
 
+    /// What tells this logger (and its clones) apart from other loggers.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.shared) as usize
+    }
+
     pub(crate) fn downgrade(&self) -> Weak<Shared> {
         Arc::downgrade(&self.shared)
     }
@@ -410,35 +416,23 @@ impl Logger {
     }
 }
 
-impl exit::ExitFlush for Shared {
-    fn flush_at_exit(&self) {
-        let deadline = Instant::now() + EXIT_LOCK_WAIT;
-        loop {
-            match self.out.0.try_lock() {
-                Ok(mut out) => {
-                    if let Err(e) = out.flush() {
-                        report(format_args!("failed to flush the out: {e}"));
-                    }
-                    break;
-                }
-                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
-                    if let Err(e) = poisoned.into_inner().flush() {
-                        report(format_args!("failed to flush the out: {e}"));
-                    }
-                    break;
-                }
-                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    report(format_args!(
-                        "the out stayed locked for {EXIT_LOCK_WAIT:?} at exit; not flushed"
-                    ));
-                    break;
+impl Shared {
+    /// Flushes the out (waiting a bounded time for a thread that holds it) and, if `hooks`,
+    /// the hooks; reports failures on stderr.
+    pub(crate) fn flush_at_exit(&self, hooks: bool) {
+        match exit::lock_within(&self.out.0, EXIT_LOCK_WAIT) {
+            Some(mut out) => {
+                if let Err(e) = out.flush() {
+                    report(format_args!("failed to flush the out: {e}"));
                 }
             }
+            None => report(format_args!(
+                "the out stayed locked for {EXIT_LOCK_WAIT:?} at exit; not flushed"
+            )),
         }
-        self.settings.load().hooks.flush_reporting();
+        if hooks {
+            self.settings.load().hooks.flush_reporting();
+        }
     }
 }
 
@@ -590,8 +584,7 @@ impl LoggerBuilder {
             }),
             out: OutSlot(Mutex::new(self.out)),
         });
-        let flusher: Arc<dyn exit::ExitFlush> = shared.clone();
-        exit::register(Arc::downgrade(&flusher));
+        exit::register(Arc::downgrade(&shared));
         Logger { shared }
     }
 }

@@ -121,16 +121,151 @@ fn panic_on_another_thread_without_atexit() {
     let output = run("panic-thread", &file);
     assert_eq!(output.status.code(), Some(101), "{output:?}");
     assert_all_records(&file, 1000);
-    assert!(hook_flushed(&output));
+    // A panic that unwinds persists MemoryOuts but leaves hooks to the exit, which
+    // `_exit` skips here.
+    assert!(!hook_flushed(&output));
+}
+
+/// Runs `how` in the example built with `panic = "abort"`.
+fn run_aborting(how: &str, file: &Path) -> Output {
+    Command::new(common::example_that_aborts("exit_paths"))
+        .args([how, file.to_str().unwrap()])
+        .output()
+        .expect("child runs")
 }
 
 #[test]
 fn panic_that_aborts() {
     let file = temp_dir("panic-abort").join("app.log");
-    let output = run("panic-abort", &file);
+    let output = run_aborting("panic-main", &file);
     assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{output:?}");
     assert_all_records(&file, 1000);
     assert!(hook_flushed(&output));
+}
+
+#[test]
+fn a_hook_that_panics_under_panic_abort_is_reported_and_the_records_persisted() {
+    let file = temp_dir("hook-panic").join("app.log");
+    let output = run_aborting("hook-panic", &file);
+    assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("hook gives up at record 999"), "{stderr}");
+    // Record 999 was being hooked when the process aborted: it was never formatted.
+    assert_all_records(&file, 999);
+    assert!(hook_flushed(&output));
+}
+
+/// How many times `needle` occurs in the child's stderr.
+fn stderr_count(output: &Output, needle: &str) -> usize {
+    String::from_utf8_lossy(&output.stderr)
+        .matches(needle)
+        .count()
+}
+
+#[test]
+fn a_hook_whose_flush_panics_is_contained_and_the_rest_still_flushed() {
+    let file = temp_dir("flush-panic").join("app.log");
+    let output = run("flush-panic", &file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    // `Logger::flush` inside `catch_unwind` returned the panic as an error.
+    assert_eq!(
+        stderr_count(&output, "FLUSH-RETURNED true"),
+        1,
+        "{output:?}"
+    );
+    // At exit the panic is reported, and the other hook and the out are still flushed.
+    assert_eq!(
+        stderr_count(
+            &output,
+            "flushing hook exit_paths::PanickingFlush panicked: flush gives up"
+        ),
+        1,
+        "{output:?}"
+    );
+    assert!(hook_flushed(&output));
+    assert_all_records(&file, 1000);
+}
+
+#[test]
+fn an_exit_flushes_each_hook_once() {
+    for how in ["stuck-fatal", "stuck-signal"] {
+        let file = temp_dir(how).join("app.log");
+        let output = if how == "stuck-signal" {
+            let child = spawn_ready(how, &file);
+            // SAFETY: sends a signal to the child this test started.
+            assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+            child.wait_with_output().unwrap()
+        } else {
+            run(how, &file)
+        };
+        let code = if how == "stuck-signal" { 143 } else { 1 };
+        assert_eq!(output.status.code(), Some(code), "{how}: {output:?}");
+        assert_eq!(
+            stderr_count(&output, "HOOK-FLUSHED"),
+            1,
+            "{how}: {output:?}"
+        );
+        assert_eq!(
+            stderr_count(&output, "did not drain"),
+            1,
+            "{how}: {output:?}"
+        );
+    }
+}
+
+#[test]
+fn a_caught_panic_does_not_wait_on_hooks() {
+    let file = temp_dir("caught-panic").join("app.log");
+    let output = run("caught-panic", &file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stderr_count(&output, "CAUGHT true"), 1, "{output:?}");
+    // No hook was flushed (the stuck one would have held the panic for 600 s), and the
+    // MemoryOut was persisted by the panic hook: `_exit` skipped everything else.
+    assert!(!hook_flushed(&output));
+    assert_all_records(&file, 1000);
+}
+
+/// Runs `how` (a fault after 100,000 records) and checks the process died of `signal`
+/// with every record persisted once, in order.
+fn assert_crash_persists(how: &str, signal: i32) -> Output {
+    let file = temp_dir(how).join("app.log");
+    let output = run(how, &file);
+    assert_eq!(output.status.signal(), Some(signal), "{how}: {output:?}");
+    assert_all_records(&file, 100_000);
+    output
+}
+
+#[test]
+fn a_segmentation_fault_persists_every_record() {
+    assert_crash_persists("segv", libc::SIGSEGV);
+}
+
+#[test]
+fn a_bus_error_persists_every_record() {
+    assert_crash_persists("bus", libc::SIGBUS);
+}
+
+#[test]
+fn an_illegal_instruction_persists_every_record() {
+    assert_crash_persists("ill", libc::SIGILL);
+}
+
+#[test]
+fn a_floating_point_exception_persists_every_record() {
+    assert_crash_persists("fpe", libc::SIGFPE);
+}
+
+#[test]
+fn abort_persists_every_record() {
+    assert_crash_persists("abort", libc::SIGABRT);
+}
+
+#[test]
+fn a_stack_overflow_persists_every_record_and_rust_still_reports_it() {
+    // Rust's own handler runs after ours: it reports the overflow and aborts.
+    let output = assert_crash_persists("stack-overflow", libc::SIGABRT);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("has overflowed its stack"), "{stderr}");
 }
 
 /// Starts the child and waits until it says READY.
@@ -240,7 +375,8 @@ fn assert_bytes_go_to_stderr(how: &str, file: &Path, reason: &str) {
         .collect();
     assert_eq!(reports.len(), 1, "{stderr}");
     assert!(
-        reports[0].starts_with("hooklog: could not persist ") && reports[0].contains(reason),
+        reports[0].starts_with("hooklog: could not persist 1000 records (")
+            && reports[0].contains(reason),
         "{}",
         reports[0]
     );
@@ -262,11 +398,7 @@ fn assert_bytes_go_to_stderr(how: &str, file: &Path, reason: &str) {
 fn a_path_under_a_regular_file_sends_the_bytes_to_stderr() {
     let dir = temp_dir("not-a-dir");
     std::fs::write(dir.join("file"), b"").unwrap();
-    assert_bytes_go_to_stderr(
-        "return",
-        &dir.join("file/app.log"),
-        "is a file, not a directory",
-    );
+    assert_bytes_go_to_stderr("return", &dir.join("file/app.log"), "Not a directory");
 }
 
 #[test]
@@ -293,4 +425,86 @@ fn async_hooks_drain_at_exit() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_all_records(&file, 1000);
     assert_all_records(&file.with_extension("log.async"), 1000);
+}
+
+/// Every line that is a record, as its number; panics on a line that is not a whole one.
+fn whole_records(text: &str) -> Vec<u64> {
+    text.lines()
+        .filter(|line| line.starts_with("level="))
+        .map(|line| {
+            let n: u64 = line
+                .rsplit_once(" n=")
+                .and_then(|(_, n)| n.parse().ok())
+                .unwrap_or_else(|| panic!("a torn record: {line:?}"));
+            assert_eq!(
+                line,
+                format!("level=info msg=\"record {n}\" n={n}"),
+                "a torn record"
+            );
+            n
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_disk_never_tears_a_record() {
+    let disk = match hooklog_test::SmallDisk::mount("1m") {
+        Ok(disk) => disk,
+        Err(why) => return println!("skipped: {why}"),
+    };
+    // Leave about 200 KiB: the child's 100,000 records (3.8 MB) fill it many times over.
+    let filler = disk.path().join("filler");
+    std::fs::write(&filler, vec![b'x'; 800 << 10]).unwrap();
+    let file = disk.path().join("app.log");
+    let output = Command::new(example())
+        .args(["full-disk", file.to_str().unwrap()])
+        .env("HOOKLOG_RECORDS", "0..100000")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(kept.ends_with('\n'), "the file ends inside a record");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let in_file = whole_records(&kept);
+    let on_stderr = whole_records(&stderr);
+    assert!(
+        !in_file.is_empty() && !on_stderr.is_empty(),
+        "the disk was not filled"
+    );
+    // Every record once, in order: those that fit in the file, then the rest on stderr.
+    let all: Vec<u64> = in_file.iter().chain(&on_stderr).copied().collect();
+    assert!(
+        all.iter().copied().eq(0..100_000),
+        "records lost, repeated or out of order"
+    );
+    // The reports count exactly the records sent to stderr.
+    let reported: usize = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("hooklog: could not persist "))
+        .map(|rest| rest.split(' ').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(reported, on_stderr.len());
+    println!(
+        "{} records in the file, {} on stderr; first report: {}",
+        in_file.len(),
+        on_stderr.len(),
+        stderr.lines().find(|l| l.starts_with("hooklog:")).unwrap()
+    );
+
+    // Space returns: the next records start on a line of their own.
+    std::fs::remove_file(&filler).unwrap();
+    let output = Command::new(example())
+        .args(["full-disk", file.to_str().unwrap()])
+        .env("HOOKLOG_RECORDS", "100000..101000")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let numbers = whole_records(&std::fs::read_to_string(&file).unwrap());
+    assert_eq!(numbers[..in_file.len()], in_file[..]);
+    assert!(
+        numbers[in_file.len()..]
+            .iter()
+            .copied()
+            .eq(100_000..101_000)
+    );
 }

@@ -112,7 +112,10 @@ fn hooks_fire_in_order_and_level_hooks_stop_at_the_first_error() {
         entry.fields().get("order").and_then(|v| v.as_str()),
         Some("x")
     );
-    assert_eq!(hooks.flush().unwrap_err().to_string(), "cannot flush");
+    assert_eq!(
+        hooks.flush().unwrap_err().to_string(),
+        "flushing hook hooks::Failing failed: cannot flush"
+    );
 
     let old = logger.replace_hooks(hooks);
     assert_eq!(old.len(), 2);
@@ -186,6 +189,31 @@ fn a_hook_that_logs_neither_deadlocks_nor_recurses() {
     );
     // The echo skipped the hooks: only the original reached the recorder.
     assert_eq!(*counter.seen.lock().unwrap(), ["warning:original"]);
+}
+
+#[test]
+fn a_hook_that_logs_to_another_logger_fires_that_loggers_hooks() {
+    let (a, a_out) = common::capture(common::text());
+    let (b, b_out) = common::capture(common::text());
+    let b_hooks = Arc::new(Recorder::default());
+    b.add_hook(Arc::clone(&b_hooks));
+    // A's hook logs to B, and B's hook logs back to A: that record is A's, inside A's
+    // hook, so it skips A's hooks.
+    a.add_hook(Echo(b.clone()));
+    b.add_hook(Echo(a.clone()));
+    a.warn("original");
+    assert_eq!(*b_hooks.seen.lock().unwrap(), ["warning:echo"]);
+    assert_eq!(
+        common::lines(&b_out),
+        ["level=warning msg=echo echo_of=original hooked=true"]
+    );
+    assert_eq!(
+        common::lines(&a_out),
+        [
+            "level=warning msg=echo echo_of=echo",
+            "level=warning msg=original"
+        ]
+    );
 }
 
 #[test]

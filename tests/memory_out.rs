@@ -91,3 +91,18 @@ fn drop_oldest_keeps_whole_newest_records() {
     out.write_all(b"x\n").unwrap();
     assert_eq!(out.contents(), b"x\n");
 }
+
+#[test]
+fn a_symlink_planted_at_the_file_is_not_followed() {
+    let dir = temp_file("symlink");
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("app.log")).unwrap();
+    let out = MemoryOut::new().persist_to(dir.join("app.log"));
+    std::io::Write::write_all(&mut out.clone(), b"level=info msg=x\n").unwrap();
+    let err = out.persist().unwrap_err().to_string();
+    assert!(err.contains("symbolic links"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(out.is_empty(), "the records went to stderr instead");
+}

@@ -180,7 +180,6 @@ impl Shared {
 
     /// The worker: takes records in batches and fires the inner hook on each.
     fn run(&self) {
-        let _in_hook = InHook::enter();
         let mut batch = VecDeque::new();
         loop {
             {
@@ -201,6 +200,7 @@ impl Shared {
             let count = batch.len() as u64;
             for (logger, data) in batch.drain(..) {
                 let logger = Logger::upgrade(&logger).unwrap_or_else(|| INERT.clone());
+                let _in_hook = InHook::enter(logger.id());
                 let mut record = Entry::from_parts(logger, data);
                 fire_contained(self.name, &*self.inner, &mut record);
             }

@@ -33,9 +33,10 @@ pub use default_fields::DefaultFields;
 /// - An error returned by `fire`, or a panic inside it, is reported on stderr as one line
 ///   naming the hook; the record is still formatted and written, and the other hooks
 ///   still fire.
-/// - A hook may log through the same logger: records logged from inside a hook skip the
-///   hooks, so a hook never recurses into itself, and no lock is held, so it never
-///   deadlocks.
+/// - A hook may log through the same logger: records that logger gets from inside one of
+///   its hooks skip its hooks, so a hook never recurses into itself, and no lock is held,
+///   so it never deadlocks. Records it logs to another logger go through that logger's
+///   hooks as any record does.
 /// - [`flush`](Hook::flush) is called by [`Logger::flush`](crate::Logger::flush) and on
 ///   every exit path the logger covers. Anything the hook buffers must be delivered by
 ///   the time it returns.
@@ -109,6 +110,23 @@ pub(crate) struct Registered {
 }
 
 impl Registered {
+    /// Flushes the hook, turning an error or a panic into an error that names it.
+    fn flush_contained(&self) -> Result<(), Error> {
+        let _in_hook = InHook::enter(InHook::FLUSHING);
+        match catch_unwind(AssertUnwindSafe(|| self.hook.flush())) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Error::new(format!(
+                "flushing hook {} failed: {e}",
+                self.name
+            ))),
+            Err(panic) => Err(Error::new(format!(
+                "flushing hook {} panicked: {}",
+                self.name,
+                panic_message(&*panic)
+            ))),
+        }
+    }
+
     pub(crate) fn new<H: Hook>(hook: H) -> Arc<Registered> {
         let mut levels = [false; Level::ALL.len()];
         for level in hook.levels() {
@@ -155,8 +173,9 @@ impl LevelHooks {
     }
 
     /// Fires the hooks for `level` on `entry`, in the order they were added, stopping at
-    /// the first error (as logrus does). A panicking hook is not caught here; the logger
-    /// catches and reports it.
+    /// the first error (as logrus's `LevelHooks.Fire` does), for callers that drive hooks
+    /// themselves. A panicking hook is not caught here. The logger does not use this: it
+    /// fires every hook, reports each error or panic on stderr and goes on.
     pub fn fire(&self, level: Level, entry: &mut Entry) -> Result<(), Error> {
         for registered in &self.by_level[level.index()] {
             registered.hook.fire(entry)?;
@@ -165,11 +184,12 @@ impl LevelHooks {
     }
 
     /// Flushes every hook once, in the order they were added; all are flushed even if one
-    /// fails, and the first error is returned.
+    /// fails or panics, and the first error (a panic becomes an error naming the hook) is
+    /// returned.
     pub fn flush(&self) -> Result<(), Error> {
         let mut first_error = None;
         for registered in &self.all {
-            if let Err(e) = registered.hook.flush() {
+            if let Err(e) = registered.flush_contained() {
                 first_error.get_or_insert(e);
             }
         }
@@ -192,9 +212,10 @@ impl LevelHooks {
     }
 
     /// Fires the hooks for `level` as the logger does: each one, catching panics and
-    /// reporting errors on stderr, with hooks disabled for records logged meanwhile.
+    /// reporting errors on stderr, with the entry's logger skipping its hooks for records
+    /// logged meanwhile.
     pub(crate) fn fire_contained(&self, level: Level, entry: &mut Entry) {
-        let _in_hook = InHook::enter();
+        let _in_hook = InHook::enter(entry.logger().id());
         for registered in &self.by_level[level.index()] {
             fire_contained(registered.name, &*registered.hook, entry);
         }
@@ -203,17 +224,8 @@ impl LevelHooks {
     /// Flushes as [`flush`](LevelHooks::flush) does, reporting each error on stderr.
     pub(crate) fn flush_reporting(&self) {
         for registered in &self.all {
-            match catch_unwind(AssertUnwindSafe(|| registered.hook.flush())) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => report(format_args!(
-                    "flushing hook {} failed: {e}",
-                    registered.name
-                )),
-                Err(panic) => report(format_args!(
-                    "flushing hook {} panicked: {}",
-                    registered.name,
-                    panic_message(&*panic)
-                )),
+            if let Err(e) = registered.flush_contained() {
+                report(format_args!("{e}"));
             }
         }
     }
@@ -227,31 +239,49 @@ impl fmt::Debug for LevelHooks {
     }
 }
 
+/// How many nested hooks (a hook logging to another logger, whose hook logs ...) are told
+/// apart; deeper ones still count as running hooks.
+const MAX_NESTED: usize = 8;
+
 thread_local! {
-    static IN_HOOK: Cell<bool> = const { Cell::new(false) };
+    /// The loggers whose hooks this thread is running, outermost first.
+    static RUNNING: [Cell<usize>; MAX_NESTED] = const { [const { Cell::new(0) }; MAX_NESTED] };
+    /// How many hook calls this thread is inside.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Whether this thread is running hooks; records logged meanwhile skip the hooks.
+/// Whether this thread is running any hook (firing or flushing one).
 pub(crate) fn in_hook() -> bool {
-    IN_HOOK.with(Cell::get)
+    DEPTH.with(Cell::get) > 0
 }
 
-/// Marks this thread as running hooks until dropped (panic-safe).
-pub(crate) struct InHook {
-    was: bool,
+/// Whether this thread is running a hook of the logger `id`; records it logs to that
+/// logger meanwhile skip its hooks.
+pub(crate) fn in_hook_of(id: usize) -> bool {
+    let depth = DEPTH.with(Cell::get).min(MAX_NESTED);
+    RUNNING.with(|running| running[..depth].iter().any(|logger| logger.get() == id))
 }
+
+/// Marks this thread as running a hook of a logger until dropped (panic-safe).
+pub(crate) struct InHook(());
 
 impl InHook {
-    pub(crate) fn enter() -> InHook {
-        InHook {
-            was: IN_HOOK.with(|flag| flag.replace(true)),
+    /// The logger id of a hook being flushed: a hook is running, but no logger's records
+    /// skip their hooks.
+    pub(crate) const FLUSHING: usize = 0;
+
+    pub(crate) fn enter(logger: usize) -> InHook {
+        let depth = DEPTH.with(|depth| depth.replace(depth.get() + 1));
+        if depth < MAX_NESTED {
+            RUNNING.with(|running| running[depth].set(logger));
         }
+        InHook(())
     }
 }
 
 impl Drop for InHook {
     fn drop(&mut self) {
-        IN_HOOK.with(|flag| flag.set(self.was));
+        DEPTH.with(|depth| depth.set(depth.get() - 1));
     }
 }
 

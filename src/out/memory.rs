@@ -1,20 +1,26 @@
 //! `MemoryOut`: records kept in memory and persisted to a file when the process ends.
 
 use std::collections::VecDeque;
-use std::fs::{DirBuilder, File, OpenOptions};
+use std::fmt;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
-use crate::error::{Error, report};
-use crate::exit::{self, ExitFlush};
+use crate::crash;
+use crate::error::{Error, report, write_stderr, write_stderr_bytes};
+use crate::exit::{self, lock_within};
+use crate::log_file::{AppendError, PreparedPath, append_whole};
 
-/// Permissions of a created log file: owner read-write, group read.
-const FILE_MODE: u32 = 0o640;
-/// Permissions of created parent directories.
-const DIR_MODE: u32 = 0o750;
+/// Every `MemoryOut` that persists to a file, for the exit paths and the crash handler.
+static PERSISTED: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+
+/// How long an exit path waits for a `MemoryOut` another thread holds.
+const EXIT_LOCK_WAIT: Duration = Duration::from_secs(2);
+/// How long the crash handler waits for a lock another thread holds (it may be the
+/// crashing thread, which will never release it).
+const CRASH_LOCK_WAIT: Duration = Duration::from_millis(200);
 
 /// What a bounded [`MemoryOut`] does when a record would take it past `max_bytes`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -75,7 +81,7 @@ struct Inner {
 #[derive(Default)]
 struct State {
     buf: VecDeque<u8>,
-    path: Option<PathBuf>,
+    path: Option<PreparedPath>,
     max_bytes: Option<usize>,
     on_full: Overflow,
     /// Whether the lack of a file for `Overflow::Flush` was reported.
@@ -93,11 +99,25 @@ impl MemoryOut {
     }
 
     /// Persists to `path` (appending) on every exit path, on flush and when full.
+    ///
+    /// A path that cannot name a file (it holds a NUL byte) is reported on stderr, and the
+    /// records then go to stderr when they would have been persisted.
     #[must_use]
     pub fn persist_to(self, path: impl Into<PathBuf>) -> MemoryOut {
-        self.lock().path = Some(path.into());
-        let flusher: Arc<dyn ExitFlush> = self.inner.clone();
-        exit::register(Arc::downgrade(&flusher));
+        let path = path.into();
+        match PreparedPath::new(&path) {
+            Ok(prepared) => self.lock().path = Some(prepared),
+            Err(e) => report(format_args!(
+                "MemoryOut::persist_to({}): {e}",
+                path.display()
+            )),
+        }
+        exit::install();
+        crash::install();
+        let mut persisted = PERSISTED.lock().unwrap_or_else(PoisonError::into_inner);
+        persisted.retain(|weak| weak.strong_count() > 0);
+        persisted.push(Arc::downgrade(&self.inner));
+        drop(persisted);
         self
     }
 
@@ -183,27 +203,33 @@ impl Inner {
 
 impl State {
     fn persist(&mut self) -> Result<(), Error> {
+        self.write_out(false).map_err(|e| {
+            let path = self.path.as_ref().map_or(Path::new(""), PreparedPath::path);
+            Error::new(format!("persisting to {}: {e}", path.display()))
+        })
+    }
+
+    /// Appends the records held to the file and empties the buffer. What cannot be written
+    /// goes to stderr, whole records, after a line saying why. Allocates nothing and makes
+    /// only async-signal-safe calls, so the crash handler can use it (`in_crash` then keeps
+    /// the line to what a signal handler can format).
+    fn write_out(&mut self, in_crash: bool) -> Result<(), AppendError> {
         let Some(path) = &self.path else {
             return Ok(());
         };
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.buf.make_contiguous();
-        let (bytes, _) = self.buf.as_slices();
-        let mut written = 0;
-        let result = append(path, bytes, &mut written);
+        let (a, b) = self.buf.as_slices();
+        let result = match path.open(libc::O_APPEND) {
+            Ok(fd) => append_whole(fd.as_raw_fd(), [a, b]),
+            Err(error) => Err(AppendError::new(0, error)),
+        };
         if let Err(e) = &result {
-            let rest = &bytes[written..];
-            report(format_args!(
-                "could not persist {} bytes of records to {}: {e}; writing them to stderr",
-                rest.len(),
-                path.display()
-            ));
-            let _ = io::stderr().lock().write_all(rest);
+            fall_back(path.path(), [a, b], e, in_crash);
         }
         self.buf.clear();
-        result.map_err(|e| Error::new(format!("persisting to {}: {e}", path.display())))
+        result
     }
 
     /// Makes room for `incoming` bytes under the bound, by the overflow policy.
@@ -244,60 +270,80 @@ impl State {
     }
 }
 
-/// Appends `bytes` to the file at `path`, creating it and its parent directories;
-/// `written` counts the bytes that reached the file.
-fn append(path: &Path, bytes: &[u8], written: &mut usize) -> io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(DIR_MODE)
-            .create(parent)
-            .map_err(|e| match parent.is_file() {
-                true => io::Error::new(
-                    io::ErrorKind::NotADirectory,
-                    format!("{} is a file, not a directory", parent.display()),
-                ),
-                false => e,
-            })?;
+/// Writes the records of `parts` after the `error.written()` bytes that reached the file
+/// to stderr, after one line that says how many and why.
+fn fall_back(path: &Path, parts: [&[u8]; 2], error: &AppendError, in_crash: bool) {
+    let first = error.written().min(parts[0].len());
+    let rest = [&parts[0][first..], &parts[1][error.written() - first..]];
+    let records: usize = rest
+        .iter()
+        .map(|p| p.iter().filter(|&&b| b == b'\n').count())
+        .sum();
+    let bytes = rest[0].len() + rest[1].len();
+    let why: &dyn fmt::Display = match in_crash {
+        // Only an error number: the text of an OS error is made by allocating.
+        true => &format_args!("os error {}", error.error().raw_os_error().unwrap_or(0)),
+        false => error.error(),
+    };
+    write_stderr(format_args!(
+        "hooklog: could not persist {records} records ({bytes} bytes) to {}: {why}; writing them to stderr\n",
+        path.display()
+    ));
+    for part in rest {
+        write_stderr_bytes(part);
     }
-    let mut file: File = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(FILE_MODE)
-        .open(path)?;
-    while *written < bytes.len() {
-        match file.write(&bytes[*written..]) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => *written += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    file.flush()
 }
 
-impl ExitFlush for Inner {
-    fn flush_at_exit(&self) {
-        // Another thread may hold the lock forever (it panicked while writing, or is
-        // stopped); wait a bounded time.
-        for _ in 0..2000 {
-            match self.state.try_lock() {
-                Ok(mut state) => {
-                    let _ = state.persist();
-                    return;
-                }
-                Err(std::sync::TryLockError::Poisoned(p)) => {
-                    let _ = p.into_inner().persist();
-                    return;
-                }
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
+impl Inner {
+    /// Persists, waiting at most `wait` for another thread that holds the buffer.
+    fn persist_within(&self, wait: Duration) {
+        match lock_within(&self.state, wait) {
+            Some(mut state) => {
+                let _ = state.write_out(false);
             }
+            None => report(format_args!(
+                "a MemoryOut stayed locked for {wait:?} at exit; not persisted"
+            )),
         }
-        report(format_args!(
-            "a MemoryOut stayed locked at exit; not persisted"
+    }
+}
+
+/// Persists every `MemoryOut` that has a file; the exit paths call it.
+pub(crate) fn persist_all() {
+    let live: Vec<Arc<Inner>> = PERSISTED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    for inner in live {
+        inner.persist_within(EXIT_LOCK_WAIT);
+    }
+}
+
+/// Persists every `MemoryOut` that has a file, from the handler of the fatal `signal`:
+/// no allocation, no unbounded wait.
+pub(crate) fn persist_all_in_crash(signal: i32) {
+    let Some(persisted) = lock_within(&PERSISTED, CRASH_LOCK_WAIT) else {
+        write_stderr(format_args!(
+            "hooklog: fatal signal {signal}: the list of MemoryOuts was locked by another thread; records in memory were not persisted\n"
         ));
+        return;
+    };
+    for weak in persisted.iter() {
+        let Some(inner) = weak.upgrade() else {
+            continue;
+        };
+        match lock_within(&inner.state, CRASH_LOCK_WAIT) {
+            Some(mut state) => {
+                let _ = state.write_out(true);
+            }
+            None => write_stderr(format_args!(
+                "hooklog: fatal signal {signal}: a MemoryOut was locked by a thread (perhaps the one that crashed); its records were not persisted\n"
+            )),
+        }
+        // Dropping the last handle here would free memory inside a signal handler.
+        std::mem::forget(inner);
     }
 }
 
@@ -350,7 +396,7 @@ impl std::fmt::Debug for MemoryOut {
         let state = self.lock();
         f.debug_struct("MemoryOut")
             .field("len", &state.buf.len())
-            .field("path", &state.path)
+            .field("path", &state.path.as_ref().map(PreparedPath::path))
             .field("max_bytes", &state.max_bytes)
             .field("on_full", &state.on_full)
             .finish()

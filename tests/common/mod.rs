@@ -47,14 +47,37 @@ pub fn example(name: &str) -> std::path::PathBuf {
         .join("examples")
         .join(name);
     if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--example", name])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building examples/{name} failed");
+        build_example(name, "dev");
     }
     path
+}
+
+/// The example binary `name` built with the `panic-abort` profile (panics abort), built
+/// now if `scripts/test` did not build it first.
+pub fn example_that_aborts(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let path = exe
+        .ancestors()
+        .nth(3)
+        .expect("target directory")
+        .join("panic-abort/examples")
+        .join(name);
+    if !path.exists() {
+        build_example(name, "panic-abort");
+    }
+    path
+}
+
+fn build_example(name: &str, profile: &str) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--example", name, "--profile", profile])
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "building examples/{name} ({profile}) failed"
+    );
 }
 
 /// Runs the ignored test `name` of this test binary in a child process with `env` set.

@@ -215,3 +215,59 @@ pub fn allocations_during(f: impl FnOnce()) -> u64 {
     COUNTING.with(|c| c.set(false));
     COUNT.with(std::cell::Cell::get)
 }
+
+/// A small tmpfs, for tests of what happens when a disk fills up; unmounted when dropped.
+///
+/// Mounting needs root (or the capability to mount); tests skip with a message when
+/// [`mount`](SmallDisk::mount) says why it could not.
+///
+/// ```no_run
+/// let disk = match hooklog_test::SmallDisk::mount("1m") {
+///     Ok(disk) => disk,
+///     Err(why) => return println!("skipped: {why}"),
+/// };
+/// std::fs::write(disk.path().join("filler"), vec![0u8; 900 << 10]).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    /// Mounts a tmpfs of `size` (`mount`'s notation: `1m`, `512k`) in a new directory
+    /// under the temporary directory.
+    ///
+    /// # Errors
+    ///
+    /// Why the mount failed (`mount`'s own message: not root, no permission, ...).
+    pub fn mount(size: &str) -> Result<SmallDisk, String> {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("hooklog-disk-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let output = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("running mount: {e}"))?;
+        if output.status.success() {
+            Ok(SmallDisk(dir))
+        } else {
+            let _ = std::fs::remove_dir(&dir);
+            Err(format!(
+                "mounting a {size} tmpfs failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+
+    /// Where the tmpfs is mounted.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}

@@ -57,9 +57,7 @@ mod url;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs::{DirBuilder, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::Duration;
 
@@ -447,22 +445,9 @@ fn open(key: &str, text: &str) -> Result<Sink, ConfigError> {
     }
 }
 
-/// Opens `path` for appending, creating it (`0640`) and its directories (`0750`).
-fn open_append(path: &str) -> Result<std::fs::File, String> {
-    let path = Path::new(path);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o750)
-            .create(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o640)
-        .open(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+/// Opens `path` as every hooklog log file is opened (see [`hooklog::LogFile`]).
+fn open_append(path: &str) -> Result<hooklog::LogFile, String> {
+    hooklog::LogFile::open(path).map_err(|e| format!("cannot open {e}"))
 }
 
 #[cfg(feature = "syslog")]

@@ -136,7 +136,7 @@ fn every_kind_of_mistake_names_its_key_and_what_was_expected() {
         ),
         (
             r#"outputs = ["file:///proc/no/such/dir/app.log"]"#,
-            r#"config outputs[0]: "file:///proc/no/such/dir/app.log": cannot create /proc/no/such/dir"#,
+            r#"config outputs[0]: "file:///proc/no/such/dir/app.log": cannot open /proc/no/such/dir/app.log"#,
         ),
         (
             r#"outputs = ["memory:///tmp/x.log?overflow=spill"]"#,
@@ -182,7 +182,22 @@ levels = ["loud"]"#,
         r#"outputs = ["file://{}/file/app.log"]"#,
         dir.display()
     ));
-    assert!(message.contains("cannot create"), "{message}");
+    assert!(
+        message.contains("cannot open") && message.contains("Not a directory"),
+        "{message}"
+    );
+    // A symbolic link planted where the file will be is refused, its target untouched.
+    std::fs::write(dir.join("victim"), "precious").unwrap();
+    std::os::unix::fs::symlink(dir.join("victim"), dir.join("link.log")).unwrap();
+    let message = error(&format!(
+        r#"outputs = ["file://{}/link.log"]"#,
+        dir.display()
+    ));
+    assert!(message.contains("symbolic links"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("victim")).unwrap(),
+        "precious"
+    );
     let message = error(&format!(
         r#"outputs = ["rolling://{}/app-%!.log"]"#,
         dir.display()

@@ -503,7 +503,10 @@ impl Drop for GroupLogger {
         if !self.lock().closed
             && let Err(e) = self.close()
         {
-            eprintln!("hooklog: closing group {}: {e}", self.name());
+            hooklog::report_failure(
+                "hooklog-group close",
+                format_args!("closing group {}: {e}", self.name()),
+            );
         }
     }
 }

@@ -176,9 +176,12 @@ impl AmqpHook {
                     state.backoff = (state.backoff * 2).min(MAX_BACKOFF);
                     if !state.down_since_reported {
                         state.down_since_reported = true;
-                        eprintln!(
-                            "hooklog: amqp broker {} unreachable ({e}); buffering up to {} bytes",
-                            self.display_uri, self.max_buffer_bytes
+                        hooklog::report_failure(
+                            "hooklog-amqp unreachable",
+                            format_args!(
+                                "amqp broker {} unreachable ({e}); buffering up to {} bytes",
+                                self.display_uri, self.max_buffer_bytes
+                            ),
                         );
                     }
                     return;
@@ -201,9 +204,12 @@ impl AmqpHook {
             match published {
                 Ok(confirm) => state.unconfirmed.push_back((message, confirm)),
                 Err(e) => {
-                    eprintln!(
-                        "hooklog: amqp publish to {} failed ({e}); reconnecting",
-                        self.display_uri
+                    hooklog::report_failure(
+                        "hooklog-amqp publish failed",
+                        format_args!(
+                            "amqp publish to {} failed ({e}); reconnecting",
+                            self.display_uri
+                        ),
                     );
                     state.buffered_bytes += message.body.len();
                     state.buffer.push_front(message);
@@ -231,9 +237,12 @@ impl AmqpHook {
             match outcome {
                 Some(Ok(confirmation)) if confirmation.is_ack() => state.delivered += 1,
                 Some(Ok(_)) => {
-                    eprintln!(
-                        "hooklog: amqp broker {} refused a record (nack); it will be sent again",
-                        self.display_uri
+                    hooklog::report_failure(
+                        "hooklog-amqp nack",
+                        format_args!(
+                            "amqp broker {} refused a record (nack); it will be sent again",
+                            self.display_uri
+                        ),
                     );
                     self.requeue(state, message);
                 }
@@ -271,9 +280,12 @@ impl AmqpHook {
 
     fn report_drops(&self, state: &mut State) {
         if state.unreported_drops > 0 {
-            eprintln!(
-                "hooklog: amqp broker {}: dropped {} records while it was unreachable (buffer of {} bytes full)",
-                self.display_uri, state.unreported_drops, self.max_buffer_bytes
+            hooklog::report_failure(
+                "hooklog-amqp dropped",
+                format_args!(
+                    "amqp broker {}: dropped {} records while it was unreachable (buffer of {} bytes full)",
+                    self.display_uri, state.unreported_drops, self.max_buffer_bytes
+                ),
             );
             state.unreported_drops = 0;
         }

@@ -80,6 +80,11 @@ impl Pattern {
         Ok(PathBuf::from(out))
     }
 
+    /// The pattern as given.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The directory that holds every file the pattern renders.
     pub(crate) fn base(&self) -> &Path {
         &self.base

@@ -65,9 +65,9 @@ impl Retention {
             match fs::remove_file(&file.path) {
                 Ok(()) => remove_empty_dirs(&file.path, pattern.base()),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => eprintln!(
-                    "hooklog: retention could not delete {}: {e}",
-                    file.path.display()
+                Err(e) => hooklog::report_failure(
+                    "hooklog-file retention",
+                    format_args!("retention could not delete {}: {e}", file.path.display()),
                 ),
             }
         }
@@ -170,7 +170,10 @@ fn remove_empty_dirs(file: &Path, base: &Path) {
 pub(crate) fn compress_in_background(path: PathBuf) -> JoinHandle<()> {
     std::thread::spawn(move || {
         if let Err(e) = compress(&path) {
-            eprintln!("hooklog: could not compress {}: {e}", path.display());
+            hooklog::report_failure(
+                "hooklog-file compress",
+                format_args!("could not compress {}: {e}", path.display()),
+            );
         }
     })
 }
@@ -179,7 +182,8 @@ fn compress(path: &Path) -> io::Result<()> {
     let mut gz_path = path.as_os_str().to_owned();
     gz_path.push(".gz");
     let mut input = File::open(path)?;
-    let output = File::create(&gz_path)?;
+    // Created as every hooklog log file is: 0640, never through a symbolic link.
+    let output = hooklog::LogFile::create(&gz_path)?.into_file();
     let mut encoder = flate2::write::GzEncoder::new(output, flate2::Compression::default());
     io::copy(&mut input, &mut encoder)?;
     encoder.finish()?.sync_all()?;

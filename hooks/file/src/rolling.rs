@@ -1,25 +1,19 @@
 //! `RollingWriter`: a file writer that rolls over by period and size, and keeps only
 //! what retention allows.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
-use hooklog::Error;
+use hooklog::{Error, LogFile};
 use jiff::tz::TimeZone;
 
 use crate::clock::{Clock, SystemClock};
 use crate::pattern::Pattern;
 use crate::retention::{self, Retention};
-
-/// Permissions of created log files (before the umask): owner read-write, group read.
-const FILE_MODE: u32 = 0o640;
-/// Permissions of created directories.
-const DIR_MODE: u32 = 0o750;
 
 /// A file writer whose path is a strftime pattern: a new file starts whenever the
 /// rendered path changes (`logs/app-%Y-%m-%d.log` rolls daily, `%H` hourly, `%S` every
@@ -85,7 +79,7 @@ struct State {
 }
 
 struct Current {
-    file: File,
+    file: LogFile,
     period: PathBuf,
     part: u32,
     size: u64,
@@ -138,10 +132,13 @@ impl RollingWriter {
             Ok(()) => {
                 if state.lost > 0 {
                     let path = state.current.as_ref().map(|c| part_path(&c.period, c.part));
-                    eprintln!(
-                        "hooklog: writing to {} works again; {} records could not be written before",
-                        path.unwrap_or_default().display(),
-                        std::mem::take(&mut state.lost)
+                    hooklog::report_failure(
+                        "hooklog-file lost records",
+                        format_args!(
+                            "writing to {} works again; {} records could not be written before",
+                            path.unwrap_or_default().display(),
+                            std::mem::take(&mut state.lost)
+                        ),
                     );
                 }
                 Ok(())
@@ -174,9 +171,16 @@ impl RollingWriter {
             .current
             .as_mut()
             .expect("a file is open after rolling over");
-        current.file.write_all(record)?;
-        current.size += record.len() as u64;
-        Ok(())
+        // A record that does not fit whole (a full disk) leaves the file as it was.
+        let appended = current.file.append(record);
+        let written = appended
+            .as_ref()
+            .map_or_else(|e| e.written(), |()| record.len());
+        current.size += written as u64;
+        appended.map_err(|e| {
+            let path = part_path(&current.period, current.part);
+            io::Error::new(e.error().kind(), format!("{}: {e}", path.display()))
+        })
     }
 
     /// Closes the current file and opens the next one: the next part of the same period,
@@ -203,7 +207,10 @@ impl RollingWriter {
         };
         let (part, size) = last_part(&period, part, inner.max_bytes);
         let path = part_path(&period, part);
-        let file = open(&path)?;
+        // Opened as every hooklog log file is: append, 0640 (directories 0750), and never
+        // through a symbolic link, so a link planted where the next file will be cannot
+        // redirect records.
+        let file = LogFile::open(&path)?;
         state.current = Some(Current {
             file,
             period,
@@ -255,25 +262,6 @@ fn last_part(period: &Path, from: u32, max_bytes: Option<u64>) -> (u32, u64) {
         Some(max) if size >= max => (part + 1, 0),
         _ => (part, size),
     }
-}
-
-/// Opens `path` for appending, creating it and its directories with the crate's modes.
-/// A symbolic link at `path` is refused (`O_NOFOLLOW`): a link planted where the next
-/// file will be cannot redirect records elsewhere.
-fn open(path: &Path) -> io::Result<File> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(DIR_MODE)
-            .create(dir)?;
-    }
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(FILE_MODE)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 impl RollingWriterBuilder {
@@ -371,11 +359,21 @@ impl Write for &RollingWriter {
         self.write_record(record)
     }
 
+    /// Waits for background compression, and reports records that could not be written
+    /// since the last report (records reach the file as they are written: there is no
+    /// buffer to flush).
     fn flush(&mut self) -> io::Result<()> {
         let pending = {
             let mut state = self.lock();
-            if let Some(current) = &mut state.current {
-                current.file.flush()?;
+            if state.lost > 0 {
+                hooklog::report_failure(
+                    "hooklog-file lost records",
+                    format_args!(
+                        "{} records could not be written to {}",
+                        std::mem::take(&mut state.lost),
+                        self.inner.pattern.text()
+                    ),
+                );
             }
             std::mem::take(&mut state.compressing)
         };

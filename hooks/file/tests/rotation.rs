@@ -410,6 +410,40 @@ fn a_symlink_planted_at_the_next_path_is_not_followed() {
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
 }
 
+#[test]
+fn a_symlink_planted_at_the_compressed_path_is_not_followed() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = temp_dir("symlink-gz");
+    let victim = dir.join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    let clock = ManualClock::new(day_one());
+    let writer = RollingWriter::builder(dir.join("app-%Y-%m-%d.log"))
+        .utc(true)
+        .clock(clock.clone())
+        .compress(true)
+        .build()
+        .unwrap();
+    let logger = logger(writer.clone());
+    logger.info("day one");
+    std::os::unix::fs::symlink(&victim, dir.join("app-2026-11-01.log.gz")).unwrap();
+    clock.advance(DAY);
+    logger.info("day two");
+    clock.advance(DAY);
+    logger.info("day three");
+    logger.flush().unwrap(); // waits for the compression
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    // Day one could not be compressed and stays as it was; day two was.
+    assert!(dir.join("app-2026-11-01.log").exists());
+    let gz = fs::metadata(dir.join("app-2026-11-02.log.gz")).unwrap();
+    assert_eq!(
+        gz.permissions().mode() & 0o777 & !0o640,
+        0,
+        "{:o}",
+        gz.permissions().mode()
+    );
+}
+
 /// Drops to `nobody` when run as root, so directory permissions bind.
 fn drop_root() {
     // SAFETY: plain libc calls that only change this process's credentials.
@@ -489,4 +523,46 @@ fn a_read_only_directory_during_rotation_loses_records_and_says_so() {
         lines(&dir.join("app-2026-11-02.log")),
         ["level=info msg=\"day two, again\""]
     );
+}
+
+#[test]
+fn a_full_disk_never_tears_a_record_and_writing_resumes_on_a_line() {
+    use std::io::Write;
+
+    let disk = match hooklog_test::SmallDisk::mount("1m") {
+        Ok(disk) => disk,
+        Err(why) => return println!("skipped: {why}"),
+    };
+    let filler = disk.path().join("filler");
+    fs::write(&filler, vec![b'x'; 800 << 10]).unwrap();
+    let writer = RollingWriter::builder(disk.path().join("app.log"))
+        .build()
+        .unwrap();
+    let record = |n: u32| format!("level=info msg=\"record {n}\" n={n}\n");
+    let mut written = Vec::new();
+    let mut lost = 0;
+    for n in 0..100_000 {
+        match (&writer).write_all(record(n).as_bytes()) {
+            Ok(()) => written.push(n),
+            Err(_) => lost += 1,
+        }
+    }
+    assert!(lost > 0, "the disk did not fill");
+    let text = fs::read_to_string(disk.path().join("app.log")).unwrap();
+    let expected: String = written.iter().map(|&n| record(n)).collect();
+    assert_eq!(
+        text, expected,
+        "the file holds exactly the records written, whole"
+    );
+
+    // Space returns: the next record starts a line of its own.
+    fs::remove_file(&filler).unwrap();
+    (&writer).write_all(record(100_000).as_bytes()).unwrap();
+    let text = fs::read_to_string(disk.path().join("app.log")).unwrap();
+    assert!(text.ends_with(&format!(
+        "{}{}",
+        record(*written.last().unwrap()),
+        record(100_000)
+    )));
+    println!("{} records written, {lost} refused whole", written.len());
 }

@@ -224,9 +224,12 @@ impl Tcp {
                     self.next_attempt = Instant::now() + self.backoff;
                     self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
                     if self.buffer.len() == 1 {
-                        eprintln!(
-                            "hooklog: syslog TCP {} unreachable ({e}); buffering up to {} bytes",
-                            self.address, self.max_buffer_bytes
+                        hooklog::report_failure(
+                            "hooklog-syslog unreachable",
+                            format_args!(
+                                "syslog TCP {} unreachable ({e}); buffering up to {} bytes",
+                                self.address, self.max_buffer_bytes
+                            ),
                         );
                     }
                     return;
@@ -241,9 +244,12 @@ impl Tcp {
                     self.buffer.pop_front();
                 }
                 Err(e) => {
-                    eprintln!(
-                        "hooklog: syslog TCP {} write failed ({e}); reconnecting",
-                        self.address
+                    hooklog::report_failure(
+                        "hooklog-syslog write failed",
+                        format_args!(
+                            "syslog TCP {} write failed ({e}); reconnecting",
+                            self.address
+                        ),
                     );
                     self.stream = None;
                 }
@@ -272,9 +278,12 @@ impl Tcp {
 
     fn report_dropped(&mut self) {
         if self.dropped > 0 {
-            eprintln!(
-                "hooklog: syslog TCP {}: dropped {} records while it was unreachable (buffer of {} bytes full)",
-                self.address, self.dropped, self.max_buffer_bytes
+            hooklog::report_failure(
+                "hooklog-syslog dropped",
+                format_args!(
+                    "syslog TCP {}: dropped {} records while it was unreachable (buffer of {} bytes full)",
+                    self.address, self.dropped, self.max_buffer_bytes
+                ),
             );
             self.dropped = 0;
         }

@@ -105,10 +105,11 @@ const KEY_BYTES: [u8; 256] = {
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        if c < b' ' || matches!(c, b'"' | b'\\' | 0x7f | b'<' | b'>' | b'&') {
+        // 0xC2 may start a C1 control (U+0080 .. U+009F): escaped in JSON, `_` in logfmt.
+        if c < b' ' || matches!(c, b'"' | b'\\' | 0x7f | 0xc2 | b'<' | b'>' | b'&') {
             table[b] |= 1;
         }
-        if c <= b' ' || matches!(c, b'=' | b'"' | 0x7f) {
+        if c <= b' ' || matches!(c, b'=' | b'"' | 0x7f | 0xc2) {
             table[b] |= 2;
         }
         b += 1;

@@ -172,3 +172,89 @@ fn an_unserialisable_field_is_left_out_and_explained() {
         "{\"level\":\"info\",\"msg\":\"m\",\"hooklog_error\":\"can not add field \\\"bad\\\": key must be a string\",\"a\":1}\n"
     );
 }
+
+/// A value nested `self.0` levels deep that owns nothing (so dropping it is flat).
+struct Nested(u32);
+
+impl serde::Serialize for Nested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        if self.0 == 0 {
+            return serializer.serialize_u32(0);
+        }
+        let mut seq = serializer.serialize_seq(Some(1))?;
+        seq.serialize_element(&Nested(self.0 - 1))?;
+        seq.end()
+    }
+}
+
+#[test]
+#[ignore = "child process: run by deep_values_are_refused_not_a_stack_overflow"]
+fn child_deep_values() {
+    let mut deep = json!(0);
+    for _ in 0..10_000 {
+        deep = serde_json::Value::Array(vec![deep]);
+    }
+    for (name, value) in [
+        ("serialize", Value::json(&Nested(10_000))),
+        ("serde_json", Value::from(deep)),
+        ("shallow", Value::json(&Nested(100))),
+    ] {
+        let line = log_one(common::json(), |l| {
+            l.with_field("a", 1).with_field("deep", value).info(name)
+        });
+        print!("{line}");
+    }
+}
+
+#[test]
+fn deep_values_are_refused_not_a_stack_overflow() {
+    let output = common::run_child_test("child_deep_values", &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        // The first record follows libtest's `test child_deep_values ... `.
+        .filter_map(|l| l.find("{\"level\"").map(|at| &l[at..]))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3, "{stdout}");
+    let reason = "can not add field \"deep\": nested deeper than 100 levels of arrays and objects";
+    for record in &records[..2] {
+        assert_eq!(record["hooklog_error"], reason, "{record}");
+        assert_eq!(record["a"], 1);
+        assert!(record.get("deep").is_none());
+    }
+    assert!(records[2].get("hooklog_error").is_none());
+    let mut depth = 0;
+    let mut value = &records[2]["deep"];
+    while let Some(inner) = value.get(0) {
+        depth += 1;
+        value = inner;
+    }
+    assert_eq!(depth, 100);
+}
+
+#[test]
+fn no_record_carries_a_key_twice() {
+    let line = log_one(common::json(), |l| {
+        l.with_field("level", "x")
+            .with_field("fields.level", "y")
+            .info("m")
+    });
+    assert_eq!(
+        line,
+        "{\"level\":\"info\",\"msg\":\"m\",\"fields.fields.level\":\"x\",\"fields.level\":\"y\"}\n"
+    );
+    let (logger, out) = common::capture(common::text());
+    logger
+        .with_field("user id", 1)
+        .with_field("user_id", 2)
+        .with_field("hooklog error", 3)
+        .with_field("level", 4)
+        .info("m");
+    assert_eq!(
+        common::lines(&out),
+        ["level=info msg=m fields.user_id=1 user_id=2 fields.hooklog_error=3 fields.level=4"]
+    );
+}

@@ -1,7 +1,8 @@
-//! Property tests: any message, keys and values (any Unicode, control characters,
-//! quotes, `=`, long strings, NaN and infinities, nested JSON) give one line that reads
-//! back: JSON that parses to every field, text that a logfmt parser (tpt-logfmt-parse)
-//! splits into the logged pairs.
+//! Property tests: any message, keys and values (any Unicode, control characters C0, DEL
+//! and C1, quotes, `=`, long strings, NaN and infinities, nested JSON, keys that clash
+//! with fixed keys or with each other once renamed) give one line that reads back: JSON
+//! that parses to every field, text that a logfmt parser (tpt-logfmt-parse) splits into
+//! the logged pairs, never a key twice, never a raw control character.
 
 mod common;
 
@@ -22,6 +23,9 @@ fn nasty_string() -> impl Strategy<Value = String> {
         Just('\t'),
         Just('\u{1b}'),
         Just('\u{7f}'),
+        Just('\u{9b}'),
+        Just('\u{85}'),
+        Just('£'),
         Just('\u{0}'),
         Just('<'),
         Just('&'),
@@ -69,16 +73,106 @@ fn value() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Fields with distinct keys that do not start with `fields.` (where a renamed clash
-/// could meet a real key).
+/// Keys: any string, and names that clash with fixed keys or with renamed keys.
+fn key() -> impl Strategy<Value = String> {
+    let clashing = prop_oneof![
+        Just("level"),
+        Just("time"),
+        Just("msg"),
+        Just("hooklog_error"),
+        Just("hooklog error"),
+        Just("fields.level"),
+        Just("fields.fields.level"),
+        Just("a b"),
+        Just("a_b"),
+        Just("a\tb"),
+        Just("fields.a_b"),
+    ];
+    prop_oneof![2 => nasty_string(), 1 => clashing.prop_map(String::from)]
+}
+
+/// Fields with distinct keys.
 fn fields() -> impl Strategy<Value = Vec<(String, Value)>> {
-    prop::collection::vec((nasty_string(), value()), 0..8).prop_map(|pairs| {
+    prop::collection::vec((key(), value()), 0..8).prop_map(|pairs| {
         let mut seen = std::collections::HashSet::new();
         pairs
             .into_iter()
-            .filter(|(k, _)| !k.starts_with("fields.") && seen.insert(k.clone()))
+            .filter(|(k, _)| seen.insert(k.clone()))
             .collect()
     })
+}
+
+/// A key as logfmt takes it: space, control characters (C0, DEL, C1), `=` and `"` become
+/// `_`; an empty key is `_`.
+fn sanitized(key: &str) -> String {
+    if key.is_empty() {
+        return "_".into();
+    }
+    key.chars()
+        .map(|c| match c {
+            c if c <= ' ' || c == '=' || c == '"' || ('\u{7f}'..='\u{9f}').contains(&c) => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// The names the fields are written under, by the documented rule: a key is written as it
+/// is unless it clashes with a fixed key (`fields.` goes in front) or, in `text`, logfmt
+/// needs bytes of it replaced; such a name then gets `fields.` in front until it differs
+/// from the fixed keys, the other fields' keys and the names given before it.
+fn written_names(pairs: &[(String, Value)], text: bool) -> Vec<String> {
+    let keys: std::collections::HashSet<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    let mut given: Vec<String> = Vec::new();
+    pairs
+        .iter()
+        .map(|(key, _)| {
+            let clashes = FIXED.contains(&key.as_str());
+            let base = if text { sanitized(key) } else { key.clone() };
+            if !clashes && base == *key {
+                return key.clone();
+            }
+            let mut name = if clashes {
+                format!("fields.{base}")
+            } else {
+                base
+            };
+            while FIXED.contains(&name.as_str())
+                || (keys.contains(name.as_str()) && name != *key)
+                || given.contains(&name)
+            {
+                name.insert_str(0, "fields.");
+            }
+            given.push(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// The keys of a JSON object line in order, duplicates kept.
+fn json_keys(line: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for &mut Keys {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                self.0.push(key);
+            }
+            Ok(())
+        }
+    }
+    let mut keys = Keys(Vec::new());
+    serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(line), &mut keys)
+        .unwrap();
+    keys.0
+}
+
+/// Whether `text` holds a control character raw: C0, DEL or C1.
+fn raw_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c))
 }
 
 fn log(formatter: impl hooklog::Formatter, message: &str, pairs: &[(String, Value)]) -> String {
@@ -109,11 +203,16 @@ proptest! {
         let text = log(JsonFormatter::new(), &message, &pairs);
         prop_assert!(text.ends_with('\n'));
         prop_assert_eq!(text.matches('\n').count(), 1);
+        prop_assert!(!raw_control(text.trim_end()), "raw control character in {:?}", text);
+        let keys = json_keys(text.trim_end());
+        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+        prop_assert_eq!(distinct.len(), keys.len(), "a key twice: {:?}", keys);
+        prop_assert_eq!(&keys[..3], ["time", "level", "msg"]);
+        prop_assert_eq!(&keys[3..], &written_names(&pairs, false)[..]);
         let record: Json = serde_json::from_str(text.trim_end()).unwrap();
         prop_assert_eq!(&record["msg"], &Json::from(message.clone()));
         prop_assert_eq!(&record["level"], "warning");
-        for (key, value) in &pairs {
-            let name = if FIXED.contains(&key.as_str()) { format!("fields.{key}") } else { key.clone() };
+        for ((key, value), name) in pairs.iter().zip(written_names(&pairs, false)) {
             let got = &record[name.as_str()];
             match value {
                 Value::F64(f) if f.is_finite() => prop_assert_eq!(got.as_f64(), Some(*f)),
@@ -127,7 +226,7 @@ proptest! {
         let text = log(TextFormatter::new().disable_colors(true).disable_timestamp(true), &message, &pairs);
         prop_assert!(text.ends_with('\n'));
         let line = text.strip_suffix('\n').unwrap();
-        prop_assert!(!line.bytes().any(|b| b < 0x20 || b == 0x7f), "raw control byte in {:?}", line);
+        prop_assert!(!raw_control(line), "raw control character in {:?}", line);
         let parsed: Vec<(String, String)> = tpt_logfmt_parse::LogfmtParser::new(line)
             .map(|pair| {
                 let (key, raw) = pair.unwrap_or_else(|e| panic!("{e}: {line}"));
@@ -140,20 +239,10 @@ proptest! {
         if !message.is_empty() {
             expected.push(("msg".to_owned(), message.clone()));
         }
-        for (key, value) in &pairs {
-            let mut name = String::new();
-            if FIXED.contains(&key.as_str()) {
-                name.push_str("fields.");
-            }
-            // The documented key sanitisation.
-            name.extend(key.chars().map(|c| if c <= ' ' || c == '=' || c == '"' || c == '\u{7f}' { '_' } else { c }));
-            if key.is_empty() {
-                name.push('_');
-            }
+        for ((_, value), name) in pairs.iter().zip(written_names(&pairs, true)) {
             let text = match value {
                 Value::Json(json) => {
                     // Compare nested JSON as JSON: escapes may differ, meaning may not.
-                    // Look it up by position: sanitised keys may repeat.
                     let got = parsed.get(expected.len()).map(|(_, v)| v.clone()).unwrap_or_default();
                     prop_assert_eq!(serde_json::from_str::<Json>(&got).unwrap(), json.clone());
                     got
@@ -162,6 +251,8 @@ proptest! {
             };
             expected.push((name, text));
         }
+        let distinct: std::collections::HashSet<&String> = parsed.iter().map(|(k, _)| k).collect();
+        prop_assert_eq!(distinct.len(), parsed.len(), "a key twice: {:?}", parsed);
         prop_assert_eq!(parsed, expected);
     }
 }

@@ -1,10 +1,13 @@
-//! String escaping: JSON string escapes (as serde_json writes them) for both formatters,
-//! logfmt's quoting rule, and key sanitising for text.
+//! String escaping: JSON string escapes for both formatters (serde_json's, plus DEL and
+//! the C1 controls U+0080 to U+009F as `\u007f`, `\u0080` .. `\u009f`, which terminals
+//! act on), logfmt's quoting rule, and key sanitising for text.
 
 use super::append::{append, append_wrapped};
 use super::scan::clean_prefix;
 
-/// How a byte is escaped inside a JSON string: 0 means as it is.
+/// How a byte is escaped inside a JSON string: 0 means as it is, `c` (on 0xC2, the first
+/// byte of U+0080 to U+00BF) that it starts a C1 control when the next byte is at most
+/// 0x9F.
 pub(super) const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -20,6 +23,7 @@ pub(super) const ESCAPE: [u8; 256] = {
     table[b'"' as usize] = b'"';
     table[b'\\' as usize] = b'\\';
     table[0x7f] = b'u';
+    table[0xc2] = b'c';
     table
 };
 
@@ -107,26 +111,36 @@ fn escape_with<const QUOTES: bool, const HTML: bool, const B: usize, const A: us
 #[cold]
 fn escape_rest(buf: &mut Vec<u8>, bytes: &[u8], table: &[u8; 256]) {
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape = table[usize::from(b)];
-        if escape == 0 {
-            continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escape, code, len) = match table[usize::from(b)] {
+            0 => (0, 0, 1),
+            // U+0080 .. U+009F is 0xC2 then its own value.
+            b'c' => match bytes.get(i + 1) {
+                Some(&next) if next <= 0x9f => (b'u', next, 2),
+                _ => (0, 0, 1),
+            },
+            escape => (escape, b, 1),
+        };
+        if escape != 0 {
+            buf.extend_from_slice(&bytes[start..i]);
+            start = i + len;
+            if escape == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(code >> 4)],
+                    HEX[usize::from(code & 0xf)],
+                ]);
+            } else {
+                buf.extend_from_slice(&[b'\\', escape]);
+            }
         }
-        buf.extend_from_slice(&bytes[start..i]);
-        start = i + 1;
-        if escape == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            buf.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]);
-        } else {
-            buf.extend_from_slice(&[b'\\', escape]);
-        }
+        i += len;
     }
     buf.extend_from_slice(&bytes[start..]);
 }
@@ -144,26 +158,11 @@ pub(crate) fn needs_quotes(s: &str) -> bool {
 }
 
 /// Writes a key for text output: logfmt has no quoted keys, so space, `=`, `"` and control
-/// characters become `_`, and an empty key is written as `_`.
+/// characters (C0, DEL, C1) become `_`, and an empty key is written as `_`.
 pub(crate) fn write_key(buf: &mut Vec<u8>, key: &str) {
-    if key.is_empty() {
-        buf.push(b'_');
-        return;
+    for c in super::key_names::sanitized(key) {
+        buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
     }
-    if key
-        .bytes()
-        .all(|b| b > b' ' && b != b'=' && b != b'"' && b != 0x7f)
-    {
-        append(buf, key.as_bytes());
-        return;
-    }
-    buf.extend(key.bytes().map(|b| {
-        if b <= b' ' || b == b'=' || b == b'"' || b == 0x7f {
-            b'_'
-        } else {
-            b
-        }
-    }));
 }
 
 /// serde_json's compact output with this module's escapes, for nested JSON values.
@@ -299,6 +298,26 @@ mod tests {
             write_key(&mut logfmt, &key);
             assert_eq!(mark.logfmt_plain, logfmt == key.as_bytes(), "{key:?}");
         }
+    }
+
+    /// C1 controls (U+0080 .. U+009F) are escaped; the other characters that start with
+    /// byte 0xC2 (U+00A0 .. U+00BF) are not.
+    #[test]
+    fn c1_controls_are_escaped() {
+        for (fast, quotes) in [
+            (escape_fn(0), true),
+            (escape_fn(1), true),
+            (escape_fn(2), false),
+        ] {
+            let mut got = Vec::new();
+            fast(&mut got, "a\u{80}b\u{9b}[31m\u{9f}\u{a0}£é\u{85}");
+            let want = "a\\u0080b\\u009b[31m\\u009f\u{a0}£é\\u0085";
+            assert_eq!(String::from_utf8(got).unwrap(), want, "quotes {quotes}");
+        }
+        let mut quoted = Vec::new();
+        write_quoted(&mut quoted, "\u{9b}", false);
+        let back: String = serde_json::from_slice(&quoted).unwrap();
+        assert_eq!(back, "\u{9b}");
     }
 
     #[test]

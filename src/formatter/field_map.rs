@@ -22,6 +22,16 @@ pub enum FieldKey {
 }
 
 impl FieldKey {
+    /// Every fixed key, in [`FieldMap`]'s order.
+    const ALL: [FieldKey; 6] = [
+        FieldKey::Time,
+        FieldKey::Level,
+        FieldKey::Msg,
+        FieldKey::Func,
+        FieldKey::File,
+        FieldKey::FieldError,
+    ];
+
     fn default_name(self) -> &'static str {
         match self {
             FieldKey::Time => "time",
@@ -79,9 +89,20 @@ impl FieldMap {
         FieldMap::default()
     }
 
-    /// Writes `key` as `name`.
+    /// Writes `key` as `name`. A name another fixed key already has is refused (a record
+    /// would carry it twice): the rename is reported on stderr and `key` keeps its name.
     #[must_use]
     pub fn rename(mut self, key: FieldKey, name: &str) -> FieldMap {
+        let other = FieldKey::ALL
+            .into_iter()
+            .find(|&other| other != key && self.resolve(other) == name);
+        if let Some(other) = other {
+            crate::error::report(format_args!(
+                "FieldMap: {key:?} cannot be named {name:?}, which {other:?} is named; it stays {:?}",
+                self.resolve(key)
+            ));
+            return self;
+        }
         self.names[key.index()] = Cow::Owned(name.to_owned());
         self.marks[key.index()] = KeyMark::of(name);
         self.filter = filter(&self.marks);
@@ -127,15 +148,7 @@ impl FieldMap {
 
 impl Default for FieldMap {
     fn default() -> FieldMap {
-        let names = [
-            FieldKey::Time,
-            FieldKey::Level,
-            FieldKey::Msg,
-            FieldKey::Func,
-            FieldKey::File,
-            FieldKey::FieldError,
-        ]
-        .map(|key| Cow::Borrowed(key.default_name()));
+        let names = FieldKey::ALL.map(|key| Cow::Borrowed(key.default_name()));
         let marks = names.each_ref().map(|name| KeyMark::of(name));
         FieldMap {
             filter: filter(&marks),

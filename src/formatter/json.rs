@@ -5,6 +5,7 @@ use std::io::Write as _;
 
 use super::append::{append, append_wrapped};
 use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
+use super::key_names::Renamer;
 use super::number::format_f64;
 use super::record::field_errors;
 use super::time::{Stamp, TimestampFormat, with_stamp};
@@ -25,7 +26,9 @@ use crate::value::Value;
 /// written), func and file (when the caller is reported), then the fields in insertion
 /// order. Numbers and booleans stay typed; NaN and infinities become the strings `"NaN"`,
 /// `"inf"` and `"-inf"`. A field named like a fixed key is written as `fields.<key>` in
-/// its place. `<`, `>` and `&` are escaped unless
+/// its place (with more `fields.` in front if that name is taken too: no record carries a
+/// key twice). Strings use serde_json's escapes plus `\u007f` and `\u0080` .. `\u009f`
+/// for DEL and the C1 controls; `<`, `>` and `&` are escaped unless
 /// [`disable_html_escape`](JsonFormatter::disable_html_escape) is set.
 ///
 /// ```
@@ -237,13 +240,27 @@ impl JsonFormatter {
                     .fields()
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
+                let mut renamer = Renamer::new();
                 for (key, value, mark) in fields {
                     let clashes = map.clashes(key, mark, has_caller);
                     if mark.json_plain && !clashes {
                         append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
                     } else {
-                        buf.extend_from_slice(if clashes { b",\"fields." } else { b",\"" });
-                        write_escaped(buf, key, html);
+                        buf.extend_from_slice(b",\"");
+                        let mut write = |key: &str| write_escaped(buf, key, html);
+                        // Escaping keeps distinct keys distinct; only a clash renames.
+                        match clashes {
+                            true => renamer.write_name(
+                                write,
+                                map,
+                                entry.fields(),
+                                key,
+                                has_caller,
+                                true,
+                                false,
+                            ),
+                            false => write(key),
+                        }
                         buf.extend_from_slice(b"\":");
                     }
                     self.write_value(buf, value);

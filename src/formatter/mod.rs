@@ -5,6 +5,7 @@ mod append;
 mod escape;
 mod field_map;
 mod json;
+mod key_names;
 pub(crate) mod number;
 mod scan;
 mod text;

@@ -2,7 +2,8 @@
 //! a string that needs none, is one pass with no per-byte work.
 
 /// The length of the longest prefix of `bytes` that needs no escaping: controls, DEL,
-/// with `QUOTES` `"` and `\\`, with `HTML` `<`, `>` and `&` stop it. Sixteen bytes at a
+/// 0xC2 (which may start a C1 control), with `QUOTES` `"` and `\\`, with `HTML` `<`, `>`
+/// and `&` stop it. Sixteen bytes at a
 /// time with SSE2 (always there on x86-64), else eight in a `u64`.
 #[inline(always)]
 pub(super) fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
@@ -60,7 +61,7 @@ mod sse2 {
             let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
             // A byte is a control character when the smaller of it and 0x1f is itself.
             let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-            let mut flags = _mm_or_si128(controls, eq(0x7f));
+            let mut flags = _mm_or_si128(controls, _mm_or_si128(eq(0x7f), eq(0xc2)));
             if QUOTES {
                 flags = _mm_or_si128(flags, _mm_or_si128(eq(b'"'), eq(b'\\')));
             }
@@ -137,11 +138,11 @@ mod words {
         bytes_below(word ^ (ONES * u64::from(b)), 1)
     }
 
-    /// Whether any of eight bytes may need escaping: a control character, DEL, and with
+    /// Whether any of eight bytes may need escaping: a control character, DEL, 0xC2, and with
     /// `QUOTES` `"` and `\\`, with `HTML` `<`, `>` and `&`. Branch-free.
     #[inline]
     fn word_needs_escape<const QUOTES: bool, const HTML: bool>(word: u64) -> bool {
-        let mut flags = bytes_below(word, 0x20) | bytes_equal(word, 0x7f);
+        let mut flags = bytes_below(word, 0x20) | bytes_equal(word, 0x7f) | bytes_equal(word, 0xc2);
         if QUOTES {
             flags |= bytes_equal(word, b'\\');
         }

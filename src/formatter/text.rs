@@ -9,6 +9,7 @@ use colored::Color;
 
 use super::append::{append, append_wrapped};
 use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
+use super::key_names::Renamer;
 use super::number::format_f64;
 use super::record::field_errors;
 use super::time::{Stamp, TimestampFormat, with_stamp};
@@ -54,8 +55,9 @@ static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
 /// file), then the fields in insertion order. A value is quoted unless every byte is in
 /// `[A-Za-z0-9-._/@^+]`; quoted text uses JSON string escapes, so a record is always one
 /// line that logfmt readers decode. Keys are never quoted: space, `=`, `"` and control
-/// characters in a key become `_`. A field that clashes with a fixed key is written as
-/// `fields.<key>`.
+/// characters (C0, DEL, C1) in a key become `_`. A field that clashes with a fixed key is
+/// written as `fields.<key>`; a renamed key gets more `fields.` in front while its name is
+/// taken, so no record carries a key twice.
 ///
 /// With colours (the out is a terminal, or [`force_colors`](TextFormatter::force_colors)),
 /// logrus's layout: `INFO[0000] request handled      user=alice`, the level and keys in
@@ -305,13 +307,14 @@ impl TextFormatter {
             }
         }
         // The level is always written, so every field follows something.
+        let mut renamer = Renamer::new();
         self.for_each_field(entry, |name, value, mark| {
             let clashes = self.clashes(name, mark, entry);
             if mark.logfmt_plain && !clashes {
                 append_wrapped(buf, b" ", name.as_bytes(), b"=");
             } else {
                 buf.push(b' ');
-                self.write_field_key(buf, name, mark, clashes);
+                self.write_renamed_key(buf, &mut renamer, entry, name, mark, clashes);
                 buf.push(b'=');
             }
             self.write_value(buf, value);
@@ -398,9 +401,15 @@ impl TextFormatter {
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_text(buf, errors);
         }
-        self.for_each_field(entry, |name, value, key| {
+        let mut renamer = Renamer::new();
+        self.for_each_field(entry, |name, value, mark| {
             let _ = write!(buf, " \x1b[{color}m");
-            self.write_field_key(buf, name, key, self.clashes(name, key, entry));
+            let clashes = self.clashes(name, mark, entry);
+            if mark.logfmt_plain && !clashes {
+                append(buf, name.as_bytes());
+            } else {
+                self.write_renamed_key(buf, &mut renamer, entry, name, mark, clashes);
+            }
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);
         });
@@ -412,17 +421,27 @@ impl TextFormatter {
         self.field_map.clashes(name, mark, entry.caller().is_some())
     }
 
-    /// Writes a field's key: `fields.` first if it `clashes`.
-    #[inline(always)]
-    fn write_field_key(&self, buf: &mut Vec<u8>, name: &str, mark: KeyMark, clashes: bool) {
-        if clashes {
-            buf.extend_from_slice(b"fields.");
-        }
-        if mark.logfmt_plain {
-            append(buf, name.as_bytes());
-        } else {
-            write_key(buf, name);
-        }
+    /// Writes the key of a field that clashes with a fixed key or that logfmt cannot take
+    /// as it is, under the name `renames` gives it.
+    #[cold]
+    fn write_renamed_key(
+        &self,
+        buf: &mut Vec<u8>,
+        renamer: &mut Renamer,
+        entry: &Entry,
+        name: &str,
+        mark: KeyMark,
+        clashes: bool,
+    ) {
+        renamer.write_name(
+            |renamed| buf.extend_from_slice(renamed.as_bytes()),
+            &self.field_map,
+            entry.fields(),
+            name,
+            entry.caller().is_some(),
+            clashes,
+            !mark.logfmt_plain,
+        );
     }
 
     /// Calls `f` for every field that can be written, in insertion or key order, with

@@ -39,13 +39,17 @@ pub enum Overflow {
 ///
 /// Clones share one buffer. Writing a record costs a copy into memory under a lock: no
 /// system call. The records reach the file (appended; parent directories created; mode
-/// `0640` before the umask) on [`persist`](MemoryOut::persist), on
-/// [`Logger::flush`](crate::Logger::flush) of a logger writing to it, and on every exit
-/// path: return from `main`, `std::process::exit`, [`Logger::exit`](crate::Logger::exit)
-/// and `fatal`, a panic on any thread (before unwinding or aborting), and SIGTERM, SIGINT
-/// and SIGHUP once [`flush_on_signals`](crate::flush_on_signals) was called. Each record
-/// reaches the file once, however many of these run. If the file cannot be written, the
-/// bytes go to stderr after one line that says why: nothing is lost silently.
+/// `0640` before the umask; never through a symbolic link) on
+/// [`persist`](MemoryOut::persist), on [`Logger::flush`](crate::Logger::flush) of a logger
+/// writing to it, and on every exit path: return from `main`, `std::process::exit`,
+/// [`Logger::exit`](crate::Logger::exit) and `fatal`, a panic on any thread (before
+/// unwinding or aborting), SIGTERM, SIGINT and SIGHUP once
+/// [`flush_on_signals`](crate::flush_on_signals) was called, and the fatal signals SIGSEGV,
+/// SIGBUS, SIGILL, SIGFPE and SIGABRT (a stack overflow, `abort()`), from a handler that
+/// makes only async-signal-safe calls before the process dies of the signal. Each record
+/// reaches the file once, however many of these run, and only whole records do: if the
+/// file cannot be written (or fills up part of the way), the records that did not fit go
+/// to stderr after one line that counts them and says why. Nothing is lost silently.
 ///
 /// What no process can cover: SIGKILL, a power loss or a kernel crash lose what is held
 /// in memory. [`flush_every`](MemoryOut::flush_every) bounds that loss in time, and

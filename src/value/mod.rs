@@ -1,5 +1,6 @@
 //! Field values: typed scalars, strings held without allocating, and JSON.
 
+mod depth;
 mod pooled;
 mod shared_str;
 mod to_value;
@@ -58,11 +59,16 @@ impl Value {
     }
 
     /// A value made from any `Serialize`: scalars stay typed, sequences and maps become
-    /// JSON (which allocates). If serialisation fails the value is [`Value::Invalid`] with
-    /// the reason.
+    /// JSON (which allocates). If serialisation fails, or the value nests arrays and
+    /// objects more than 100 levels deep (which would overflow the stack when it is
+    /// formatted or dropped), the value is [`Value::Invalid`] with the reason: the field is
+    /// left out of the record and `hooklog_error` says why.
     pub fn json(v: &impl Serialize) -> Value {
+        if !depth::serializes_within_bound(v) {
+            return Value::Invalid(SharedStr::from_static(depth::TOO_DEEP));
+        }
         match serde_json::to_value(v) {
-            Ok(json) => Value::from(json),
+            Ok(json) => Value::from_json_within_bound(json),
             Err(e) => Value::Invalid(text(format_args!("{e}"), "<Display failed>")),
         }
     }
@@ -259,8 +265,21 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 }
 
 impl From<serde_json::Value> for Value {
-    /// Scalars become the matching typed variant; arrays and objects stay JSON.
+    /// Scalars become the matching typed variant; arrays and objects stay JSON, unless they
+    /// nest more than 100 levels deep: that value becomes [`Value::Invalid`] (see
+    /// [`Value::json`]).
     fn from(v: serde_json::Value) -> Value {
+        if !depth::within_bound(&v) {
+            depth::drop_flat(v);
+            return Value::Invalid(SharedStr::from_static(depth::TOO_DEEP));
+        }
+        Value::from_json_within_bound(v)
+    }
+}
+
+impl Value {
+    /// [`From<serde_json::Value>`] for a value known to be within the depth bound.
+    fn from_json_within_bound(v: serde_json::Value) -> Value {
         use serde_json::Value as Json;
         match v {
             Json::Null => Value::Null,

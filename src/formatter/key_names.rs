@@ -1,0 +1,136 @@
+//! The names fields are written under when their keys cannot be written as they are, so
+//! that no record ever carries a key twice.
+//!
+//! A key is renamed when it clashes with a fixed key (`level` becomes `fields.level`, as in
+//! logrus) or when the text formatter must replace bytes in it (`user id` becomes
+//! `user_id`). The new name then gets `fields.` in front, again and again, until it
+//! differs from every fixed key, every other field's key and every name given before in
+//! the same record: `level` next to a field `fields.level` is written
+//! `fields.fields.level`. Keys written as they are never change.
+
+use std::cell::RefCell;
+
+use super::FieldMap;
+use crate::fields::{Fields, KeyMark};
+use crate::scratch;
+
+/// Renames the fields of one record that need it; made for each record (it costs nothing
+/// until a field needs a new name).
+pub(crate) struct Renamer {
+    /// Whether this record renamed a field yet (and so owns this thread's `RENAMES`).
+    started: bool,
+}
+
+impl Renamer {
+    pub(crate) fn new() -> Renamer {
+        Renamer { started: false }
+    }
+
+    /// Writes, with `write`, the name the field `key` of `fields` is written under, given
+    /// that it `clashes` with a fixed key or (`sanitize`) the text formatter must replace
+    /// bytes in it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn write_name(
+        &mut self,
+        write: impl FnOnce(&str),
+        map: &FieldMap,
+        fields: &Fields,
+        key: &str,
+        has_caller: bool,
+        clashes: bool,
+        sanitize: bool,
+    ) {
+        scratch::with(&RENAMES, |renames| {
+            if !self.started {
+                renames.names.clear();
+                renames.ends.clear();
+                self.started = true;
+            }
+            write(renames.name(map, fields, key, has_caller, clashes, sanitize));
+        });
+    }
+}
+
+/// The names given to renamed fields of one record, in the order given.
+#[derive(Default)]
+struct Renames {
+    /// The names, one after another.
+    names: String,
+    /// Where each name ends in `names`.
+    ends: Vec<usize>,
+}
+
+thread_local! {
+    static RENAMES: RefCell<Renames> = const {
+        RefCell::new(Renames {
+            names: String::new(),
+            ends: Vec::new(),
+        })
+    };
+}
+
+impl Renames {
+    /// The name the field `key` of `fields` is written under (see [`Renamer::write_name`]).
+    fn name(
+        &mut self,
+        map: &FieldMap,
+        fields: &Fields,
+        key: &str,
+        has_caller: bool,
+        clashes: bool,
+        sanitize: bool,
+    ) -> &str {
+        let start = self.names.len();
+        if clashes {
+            self.names.push_str("fields.");
+        }
+        if sanitize {
+            push_sanitized(&mut self.names, key);
+        } else {
+            self.names.push_str(key);
+        }
+        while self.taken(map, fields, key, start, has_caller) {
+            self.names.insert_str(start, "fields.");
+        }
+        self.ends.push(self.names.len());
+        &self.names[start..]
+    }
+
+    /// Whether the name from `start` on is a fixed key's, another field's or one given
+    /// before.
+    fn taken(
+        &self,
+        map: &FieldMap,
+        fields: &Fields,
+        key: &str,
+        start: usize,
+        has_caller: bool,
+    ) -> bool {
+        let name = &self.names[start..];
+        let mut given_start = 0;
+        let given_before = self.ends.iter().any(|&end| {
+            let given = &self.names[given_start..end];
+            given_start = end;
+            given == name
+        });
+        // The field's own key is not taken: its key may be written as it is (`£` needs no
+        // replacing, though keys with bytes that start C1 controls are checked).
+        let other_field = fields.contains_key(name) && name != key;
+        given_before || other_field || map.clashes(name, KeyMark::of(name), has_caller)
+    }
+}
+
+/// Appends `key` as a logfmt key (see [`sanitized`]).
+fn push_sanitized(out: &mut String, key: &str) {
+    out.extend(sanitized(key));
+}
+
+/// `key` as a logfmt key, which has no quotes: space, control characters (C0, DEL and
+/// C1), `=` and `"` become `_`, and an empty key is `_`.
+pub(crate) fn sanitized(key: &str) -> impl Iterator<Item = char> + '_ {
+    let empty = key.is_empty().then_some('_');
+    empty.into_iter().chain(key.chars().map(|c| match c {
+        c if c <= ' ' || c == '=' || c == '"' || ('\u{7f}'..='\u{9f}').contains(&c) => '_',
+        c => c,
+    }))
+}

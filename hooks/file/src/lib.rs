@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod clock;
+mod directive;
 mod pattern;
 mod retention;
 mod rolling;

@@ -8,6 +8,8 @@ use jiff::fmt::strtime::BrokenDownTime;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
+use crate::directive::{Token, tokenize};
+
 /// A path with strftime directives (`logs/%Y-%m-%d/app.log`).
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
@@ -17,13 +19,6 @@ pub(crate) struct Pattern {
     /// The rest, split into literal text and directives, for matching files.
     tokens: Vec<Token>,
     time_zone: TimeZone,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Token {
-    Literal(String),
-    /// A directive: one or more characters other than `/`.
-    Directive,
 }
 
 impl Pattern {
@@ -97,7 +92,7 @@ impl Pattern {
             .iter()
             .filter_map(|t| match t {
                 Token::Literal(s) => Some(s.matches('/').count()),
-                Token::Directive => None,
+                Token::Directive(_) => None,
             })
             .sum::<usize>()
     }
@@ -115,54 +110,21 @@ fn zoned(time: SystemTime, time_zone: &TimeZone) -> Zoned {
         .to_zoned(time_zone.clone())
 }
 
-/// Splits a pattern into literal runs and directives (`%Y`, `%-d`, `%.3f`, ...); `%%` is
-/// a literal `%`.
-fn tokenize(pattern: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut literal = String::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            literal.push(c);
-            continue;
-        }
-        if chars.peek() == Some(&'%') {
-            chars.next();
-            literal.push('%');
-            continue;
-        }
-        while chars.peek().is_some_and(|c| {
-            matches!(c, '-' | '_' | '0' | '^' | '#' | '.' | ':') || c.is_ascii_digit()
-        }) {
-            chars.next();
-        }
-        chars.next();
-        if !literal.is_empty() {
-            tokens.push(Token::Literal(std::mem::take(&mut literal)));
-        }
-        if tokens.last() != Some(&Token::Directive) {
-            tokens.push(Token::Directive);
-        }
-    }
-    if !literal.is_empty() {
-        tokens.push(Token::Literal(literal));
-    }
-    tokens
-}
-
-/// Matches `text` against `tokens`; a directive takes one or more characters but `/`.
+/// Matches `text` against `tokens`: literals exactly, each directive with exactly what it
+/// renders.
 fn matches(tokens: &[Token], text: &str) -> bool {
     match tokens.split_first() {
         None => text.is_empty(),
         Some((Token::Literal(lit), rest)) => text
             .strip_prefix(lit.as_str())
             .is_some_and(|after| matches(rest, after)),
-        Some((Token::Directive, rest)) => {
-            let limit = text.find('/').unwrap_or(text.len());
-            (1..=limit)
-                .filter(|&end| text.is_char_boundary(end))
-                .any(|end| matches(rest, &text[end..]))
-        }
+        Some((Token::Directive(field), rest)) => text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .skip(1)
+            .take(field.max())
+            .any(|end| field.accepts(&text[..end]) && matches(rest, &text[end..])),
     }
 }
 

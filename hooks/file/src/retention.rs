@@ -1,9 +1,10 @@
 //! Retention (deleting what is too old) and compression of closed files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
@@ -24,10 +25,47 @@ struct LogFile {
     modified: SystemTime,
 }
 
+/// The files being compressed: retention leaves them (and their `.gz`) alone until the
+/// compression is done.
+#[derive(Clone, Default)]
+pub(crate) struct InProgress(Arc<Mutex<HashSet<PathBuf>>>);
+
+impl InProgress {
+    fn contains(&self, path: &Path) -> bool {
+        let set = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        set.contains(path)
+            || path.extension().is_some_and(|e| e == "gz") && set.contains(&path.with_extension(""))
+    }
+
+    fn insert(&self, path: PathBuf) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path);
+    }
+
+    fn remove(&self, path: &Path) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
+    }
+}
+
 impl Retention {
-    /// Deletes the files the settings no longer allow, never `current`; reports failures
-    /// on stderr (retention must not stop logging).
-    pub(crate) fn apply(&self, pattern: &Pattern, current: &Path, now: SystemTime) {
+    /// Deletes the files the settings no longer allow, never `current` nor a file being
+    /// compressed; reports failures on stderr (retention must not stop logging).
+    ///
+    /// Periods are ranked by their newest file (a compressed file keeps its original's
+    /// time), ties by their path, which for the usual patterns is their time order; the
+    /// current period always ranks first. Every part of a period goes with it.
+    pub(crate) fn apply(
+        &self,
+        pattern: &Pattern,
+        current: &Path,
+        now: SystemTime,
+        in_progress: &InProgress,
+    ) {
         if self.keep_periods.is_none() && self.max_age.is_none() {
             return;
         }
@@ -49,6 +87,7 @@ impl Retention {
                 (
                     std::cmp::Reverse(Some(period) == current_period),
                     std::cmp::Reverse(modified),
+                    std::cmp::Reverse(period),
                 )
             });
             let old: Vec<&Path> = periods.iter().skip(keep).map(|&(p, _)| p).collect();
@@ -59,7 +98,7 @@ impl Retention {
             doomed.extend(files.iter().filter(|f| f.modified < cutoff));
         }
         for file in doomed {
-            if file.path == current {
+            if file.path == current || in_progress.contains(&file.path) {
                 continue;
             }
             match fs::remove_file(&file.path) {
@@ -165,9 +204,12 @@ fn remove_empty_dirs(file: &Path, base: &Path) {
     }
 }
 
-/// Gzips `path` to `path.gz` on a background thread, then removes `path`. Failures are
-/// reported on stderr and leave the original in place.
-pub(crate) fn compress_in_background(path: PathBuf) -> JoinHandle<()> {
+/// Gzips `path` to `path.gz` on a background thread, then removes `path`; the `.gz` keeps
+/// the original's modification time. Failures are reported on stderr and leave the
+/// original in place.
+pub(crate) fn compress_in_background(path: PathBuf, in_progress: &InProgress) -> JoinHandle<()> {
+    in_progress.insert(path.clone());
+    let in_progress = in_progress.clone();
     std::thread::spawn(move || {
         if let Err(e) = compress(&path) {
             hooklog::report_failure(
@@ -175,6 +217,7 @@ pub(crate) fn compress_in_background(path: PathBuf) -> JoinHandle<()> {
                 format_args!("could not compress {}: {e}", path.display()),
             );
         }
+        in_progress.remove(&path);
     })
 }
 
@@ -182,10 +225,13 @@ fn compress(path: &Path) -> io::Result<()> {
     let mut gz_path = path.as_os_str().to_owned();
     gz_path.push(".gz");
     let mut input = File::open(path)?;
+    let modified = input.metadata()?.modified()?;
     // Created as every hooklog log file is: 0640, never through a symbolic link.
     let output = hooklog::LogFile::create(&gz_path)?.into_file();
     let mut encoder = flate2::write::GzEncoder::new(output, flate2::Compression::default());
     io::copy(&mut input, &mut encoder)?;
-    encoder.finish()?.sync_all()?;
+    let output = encoder.finish()?;
+    output.set_modified(modified)?;
+    output.sync_all()?;
     fs::remove_file(path)
 }

@@ -74,6 +74,8 @@ struct State {
     rendered: PathBuf,
     /// Background gzip work not yet waited for.
     compressing: Vec<JoinHandle<()>>,
+    /// The files being compressed, which retention leaves alone until they are done.
+    in_progress: retention::InProgress,
     /// Records that could not be written since the last success, to say so on recovery.
     lost: u64,
 }
@@ -187,16 +189,11 @@ impl RollingWriter {
     /// or the first free part of a new one. Then applies retention.
     fn roll_over(&self, state: &mut State, period: PathBuf, now: SystemTime) -> io::Result<()> {
         let inner = &*self.inner;
+        let mut closed_path = None;
         let part = match state.current.take() {
             Some(closed) => {
-                let closed_path = part_path(&closed.period, closed.part);
+                closed_path = Some(part_path(&closed.period, closed.part));
                 drop(closed.file);
-                if inner.compress {
-                    state.compressing.retain(|h| !h.is_finished());
-                    state
-                        .compressing
-                        .push(retention::compress_in_background(closed_path));
-                }
                 if closed.period == period {
                     closed.part + 1
                 } else {
@@ -217,7 +214,15 @@ impl RollingWriter {
             part,
             size,
         });
-        inner.retention.apply(&inner.pattern, &path, now);
+        inner
+            .retention
+            .apply(&inner.pattern, &path, now, &state.in_progress);
+        // Compress the closed file after retention, which may have deleted it.
+        if let Some(closed) = closed_path.filter(|p| inner.compress && p.exists()) {
+            state.compressing.retain(|h| !h.is_finished());
+            let handle = retention::compress_in_background(closed, &state.in_progress);
+            state.compressing.push(handle);
+        }
         Ok(())
     }
 }
@@ -326,6 +331,7 @@ impl RollingWriterBuilder {
                     rendered_secs: i64::MIN,
                     rendered: PathBuf::new(),
                     compressing: Vec::new(),
+                    in_progress: retention::InProgress::default(),
                     lost: 0,
                 }),
             }),
@@ -359,7 +365,8 @@ impl Write for &RollingWriter {
         self.write_record(record)
     }
 
-    /// Waits for background compression, and reports records that could not be written
+    /// Waits for background compression, applies retention again (to the files that were
+    /// being compressed when it last ran), and reports records that could not be written
     /// since the last report (records reach the file as they are written: there is no
     /// buffer to flush).
     fn flush(&mut self) -> io::Result<()> {
@@ -377,8 +384,20 @@ impl Write for &RollingWriter {
             }
             std::mem::take(&mut state.compressing)
         };
+        let compressed = !pending.is_empty();
         for handle in pending {
             let _ = handle.join();
+        }
+        if compressed {
+            let inner = &*self.inner;
+            let state = self.lock();
+            if let Some(current) = &state.current {
+                let path = part_path(&current.period, current.part);
+                let now = inner.clock.now();
+                inner
+                    .retention
+                    .apply(&inner.pattern, &path, now, &state.in_progress);
+            }
         }
         Ok(())
     }

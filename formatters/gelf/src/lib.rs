@@ -8,8 +8,12 @@
 //!   it has more than one line.
 //! - `timestamp` is seconds since the epoch with milliseconds; `level` the syslog
 //!   severity (panic and fatal 2, error 3, warning 4, info 6, debug and trace 7).
-//! - Fields become additional fields, prefixed `_`, typed; characters outside `[\w.-]`
-//!   in a name become `_`. A field named `id` is sent as `_id_`, since `_id` is reserved.
+//! - Fields become additional fields, prefixed `_`; characters outside `[\w.-]` in a name
+//!   become `_`. A field named `id` is sent as `_id_`, since `_id` is reserved. GELF allows
+//!   only strings and numbers there (Graylog skips any other type), so numbers stay
+//!   numbers (NaN and infinities as the strings `"NaN"`, `"inf"`, `"-inf"`), booleans are
+//!   the strings `"true"` and `"false"`, a null is `"null"`, and arrays and objects are their
+//!   JSON text as a string.
 //! - The caller, when reported, is `_file`, `_line` and `_function`.
 //! - One object per line (`\n`); the GELF transports in `hooklog-graylog` frame it.
 //!
@@ -101,6 +105,19 @@ fn write_field_name(buf: &mut Vec<u8>, key: &str) {
     buf.push(b'"');
 }
 
+/// Writes `value` as a GELF additional field takes it: a number or a string.
+fn write_value(buf: &mut Vec<u8>, value: &Value) -> Result<(), Error> {
+    match value {
+        Value::Bool(true) => buf.extend_from_slice(b"\"true\""),
+        Value::Bool(false) => buf.extend_from_slice(b"\"false\""),
+        Value::Null => buf.extend_from_slice(b"\"null\""),
+        Value::Json(json) => serde_json::to_writer(&mut *buf, &json.to_string())?,
+        // Numbers (non-finite ones become strings) and strings.
+        other => serde_json::to_writer(&mut *buf, other)?,
+    }
+    Ok(())
+}
+
 impl Formatter for GelfFormatter {
     fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
         buf.extend_from_slice(b"{\"version\":\"1.1\",\"host\":");
@@ -131,7 +148,7 @@ impl Formatter for GelfFormatter {
             buf.push(b',');
             write_field_name(buf, key);
             buf.push(b':');
-            serde_json::to_writer(&mut *buf, value)?;
+            write_value(buf, value)?;
         }
         if let Some(caller) = entry.caller() {
             buf.extend_from_slice(b",\"_file\":");

@@ -33,7 +33,7 @@ fn gelf_fields_one_by_one() {
     assert_eq!(r["level"], 3);
     assert_eq!(r["_order"], 1042);
     assert_eq!(r["_ratio"], 0.25);
-    assert_eq!(r["_ok"], true);
+    assert_eq!(r["_ok"], "true");
     assert_eq!(r["_user_name"], "alice");
     assert_eq!(r["_id_"], "x-1");
     assert!(r.get("_id").is_none());

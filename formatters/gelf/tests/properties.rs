@@ -1,8 +1,35 @@
 //! Any record gives one line of valid GELF 1.1.
 
+use hooklog::Value;
 use hooklog_gelf::GelfFormatter;
 use proptest::prelude::*;
 use serde_json::Value as Json;
+
+/// Field values of every kind a record can carry.
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::from),
+        any::<i64>().prop_map(Json::from),
+        any::<String>().prop_map(Json::from),
+    ];
+    let json = leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Json::from),
+            prop::collection::btree_map(any::<String>(), inner, 0..3)
+                .prop_map(|map| Json::Object(map.into_iter().collect())),
+        ]
+    });
+    prop_oneof![
+        any::<String>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        Just(Value::Null),
+        json.prop_map(Value::from),
+    ]
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
@@ -10,7 +37,7 @@ proptest! {
     #[test]
     fn records_are_valid_gelf(
         message in any::<String>(),
-        pairs in prop::collection::btree_map("\\PC{1,8}", any::<String>(), 0..6),
+        pairs in prop::collection::btree_map("\\PC{1,8}", value(), 0..6),
         ratio in any::<f64>(),
     ) {
         let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("h"));
@@ -31,10 +58,12 @@ proptest! {
         if message.contains('\n') {
             prop_assert_eq!(&record["full_message"], &Json::from(message));
         }
-        for key in record.as_object().unwrap().keys() {
+        for (key, value) in record.as_object().unwrap() {
             prop_assert!(key != "_id");
             if key.starts_with('_') {
                 prop_assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)), "{}", key);
+                // GELF 1.1: additional fields are strings or numbers, nothing else.
+                prop_assert!(value.is_string() || value.is_number(), "{} = {}", key, value);
             }
         }
     }

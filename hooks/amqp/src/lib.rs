@@ -7,14 +7,20 @@
 //!   routing key that may name the level (`logs.{level}` gives `logs.error`), persistent
 //!   (delivery mode 2), with a content type.
 //! - Publisher confirms: a record counts as delivered only once the broker confirmed it.
-//!   Records are published without waiting and their confirms collected in batches, so
-//!   the broker sees a steady stream; [`flush`](Hook::flush) (and so every exit path)
-//!   waits for all outstanding confirms up to a deadline.
+//!   Records are published without waiting, and each confirm is taken as it arrives (a
+//!   task on the hook's runtime waits for it), so [`delivered`](AmqpHook::delivered) is
+//!   current within milliseconds; [`flush`](Hook::flush) (and so every exit path) waits
+//!   for the outstanding confirms up to its timeout.
 //! - Outages: the hook reconnects with backoff (from 100 ms, doubling, to 30 s) and keeps
-//!   what it could not publish, or what was not confirmed, in a buffer (8 MiB by default)
-//!   sent in order once the broker is back. Records beyond the buffer are dropped,
-//!   counted and reported on stderr. Delivery is at least once: a record the broker took
-//!   just before the connection broke, but whose confirm never arrived, is sent again.
+//!   what it could not publish, and what was published but not confirmed, in a buffer
+//!   (8 MiB by default) sent in order once the broker is back. When the buffer is full
+//!   the newest records are dropped (what it holds goes out first, in order), counted
+//!   ([`dropped`](AmqpHook::dropped)) and reported on stderr.
+//! - Delivery is at least once, and a duplicate can arise in one case only: the broker
+//!   took a record but the connection broke before its confirm reached the hook (the
+//!   broker crashed or was stopped between the two, or the network failed). That record
+//!   is sent again after the reconnection. A record whose confirm arrived is never sent
+//!   again; a record the broker refused (a nack) is sent again.
 //! - Bad input fails at [`build`](AmqpHookBuilder::build) with a clear error: an
 //!   unreachable URL, refused credentials, a missing exchange.
 //!
@@ -36,9 +42,9 @@
 
 #![warn(missing_docs)]
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use hooklog::{Entry, Error, Formatter, Hook, JsonFormatter, Level};
@@ -50,8 +56,6 @@ use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Exchange
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Confirms are collected once this many records are outstanding.
-const CONFIRM_BATCH: usize = 256;
 
 /// Publishes records to an AMQP exchange; build it with [`AmqpHook::builder`].
 pub struct AmqpHook {
@@ -66,6 +70,7 @@ pub struct AmqpHook {
     uri: String,
     runtime: tokio::runtime::Runtime,
     state: Mutex<State>,
+    confirms: Arc<Confirms>,
 }
 
 /// A record on its way: its routing key and body.
@@ -76,17 +81,72 @@ struct Message {
 
 struct State {
     link: Option<Link>,
-    /// Published, waiting for the broker's confirm; resent if the link breaks first.
-    unconfirmed: VecDeque<(Message, PublisherConfirm)>,
     /// Not yet published (the broker is away), oldest first.
-    buffer: VecDeque<Message>,
-    buffered_bytes: usize,
-    delivered: u64,
+    buffer: Buffer,
+    /// The sequence number of the last record published.
+    published: u64,
     dropped: u64,
     unreported_drops: u64,
     backoff: Duration,
     next_attempt: Instant,
     down_since_reported: bool,
+}
+
+/// What the broker said of the records published, kept up to date by a task per record
+/// that waits for its confirm on the hook's runtime.
+#[derive(Default)]
+struct Confirms {
+    state: Mutex<ConfirmState>,
+    /// Signalled whenever a confirm settles a record.
+    settled: Condvar,
+}
+
+/// Records not yet published, oldest first, with their size.
+#[derive(Default)]
+struct Buffer {
+    messages: VecDeque<Message>,
+    bytes: usize,
+}
+
+impl Buffer {
+    fn push_back(&mut self, message: Message) {
+        self.bytes += message.body.len();
+        self.messages.push_back(message);
+    }
+
+    fn push_front(&mut self, message: Message) {
+        self.bytes += message.body.len();
+        self.messages.push_front(message);
+    }
+
+    fn pop_front(&mut self) -> Option<Message> {
+        let message = self.messages.pop_front()?;
+        self.bytes -= message.body.len();
+        Some(message)
+    }
+
+    fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+}
+
+#[derive(Default)]
+struct ConfirmState {
+    /// Published and not yet confirmed, by sequence number: sent again if the link
+    /// breaks first.
+    pending: BTreeMap<u64, Message>,
+    pending_bytes: usize,
+    /// Refused by the broker (nack): sent again.
+    refused: Vec<(u64, Message)>,
+    delivered: u64,
+    /// The link the pending records went out on; outcomes from older links are ignored.
+    link: u64,
+    /// A confirm failed: the link is broken.
+    broken: bool,
 }
 
 struct Link {
@@ -132,9 +192,9 @@ impl AmqpHook {
         }
     }
 
-    /// Records the broker has confirmed.
+    /// Records the broker has confirmed, counted as the confirms arrive.
     pub fn delivered(&self) -> u64 {
-        self.lock().delivered
+        self.confirms.lock().delivered
     }
 
     /// Records dropped because the outage buffer was full.
@@ -157,6 +217,7 @@ impl AmqpHook {
 
     /// Publishes what is buffered, reconnecting when the backoff allows (or now).
     fn drive(&self, state: &mut State, now: bool) {
+        self.take_outcomes(state);
         if state.buffer.is_empty() {
             return;
         }
@@ -189,7 +250,6 @@ impl AmqpHook {
             }
         }
         while let Some(message) = state.buffer.pop_front() {
-            state.buffered_bytes -= message.body.len();
             let channel = &state.link.as_ref().expect("connected above").channel;
             let properties = BasicProperties::default()
                 .with_delivery_mode(2)
@@ -202,7 +262,10 @@ impl AmqpHook {
                 properties,
             ));
             match published {
-                Ok(confirm) => state.unconfirmed.push_back((message, confirm)),
+                Ok(confirm) => {
+                    state.published += 1;
+                    self.await_confirm(state.published, message, confirm);
+                }
                 Err(e) => {
                     hooklog::report_failure(
                         "hooklog-amqp publish failed",
@@ -211,68 +274,65 @@ impl AmqpHook {
                             self.display_uri
                         ),
                     );
-                    state.buffered_bytes += message.body.len();
                     state.buffer.push_front(message);
                     self.link_lost(state);
                     return;
                 }
             }
         }
-        if state.unconfirmed.len() >= CONFIRM_BATCH {
-            self.collect_confirms(state, None);
-        }
     }
 
-    /// Waits for outstanding confirms (until `deadline`): acks count as delivered, nacks
-    /// and a broken link put the records back in the buffer.
-    fn collect_confirms(&self, state: &mut State, deadline: Option<Instant>) -> bool {
-        while let Some((message, confirm)) = state.unconfirmed.pop_front() {
-            let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let outcome = self.block_on(async {
-                match wait {
-                    Some(wait) => tokio::time::timeout(wait, confirm).await.ok(),
-                    None => Some(confirm.await),
-                }
-            });
-            match outcome {
-                Some(Ok(confirmation)) if confirmation.is_ack() => state.delivered += 1,
-                Some(Ok(_)) => {
-                    hooklog::report_failure(
-                        "hooklog-amqp nack",
-                        format_args!(
-                            "amqp broker {} refused a record (nack); it will be sent again",
-                            self.display_uri
-                        ),
-                    );
-                    self.requeue(state, message);
-                }
-                Some(Err(_)) => {
-                    self.requeue(state, message);
-                    self.link_lost(state);
-                    return false;
-                }
-                None => {
-                    // Deadline: keep waiting for it next time.
-                    self.requeue(state, message);
-                    self.link_lost(state);
-                    return false;
-                }
+    /// Keeps `message` as pending under `seq` and starts a task that settles it when its
+    /// confirm arrives.
+    fn await_confirm(&self, seq: u64, message: Message, confirm: PublisherConfirm) {
+        let link = {
+            let mut confirms = self.confirms.lock();
+            confirms.pending_bytes += message.body.len();
+            confirms.pending.insert(seq, message);
+            confirms.link
+        };
+        let confirms = Arc::clone(&self.confirms);
+        self.runtime.spawn(async move {
+            let outcome = confirm.await;
+            confirms.settle(link, seq, outcome.map(|c| c.is_ack()));
+        });
+    }
+
+    /// Takes what the confirms reported since the last look: a broken link is dropped (its
+    /// pending records go back to the buffer), refused records are queued again.
+    fn take_outcomes(&self, state: &mut State) {
+        let (broken, refused) = {
+            let mut confirms = self.confirms.lock();
+            (confirms.broken, std::mem::take(&mut confirms.refused))
+        };
+        if !refused.is_empty() {
+            hooklog::report_failure(
+                "hooklog-amqp nack",
+                format_args!(
+                    "amqp broker {} refused {} records (nack); they will be sent again",
+                    self.display_uri,
+                    refused.len()
+                ),
+            );
+            for (_, message) in refused.into_iter().rev() {
+                state.buffer.push_front(message);
             }
         }
-        true
+        if broken {
+            self.link_lost(state);
+        }
     }
 
-    /// Puts a record that was published but not confirmed back at the front.
-    fn requeue(&self, state: &mut State, message: Message) {
-        state.buffered_bytes += message.body.len();
-        state.buffer.push_front(message);
-    }
-
-    /// Forgets the broken link; everything unconfirmed goes back to the buffer, in order.
+    /// Forgets the broken link; every record published on it and not confirmed goes back
+    /// to the front of the buffer, in order.
     fn link_lost(&self, state: &mut State) {
         state.link = None;
-        while let Some((message, _)) = state.unconfirmed.pop_back() {
-            state.buffered_bytes += message.body.len();
+        let mut confirms = self.confirms.lock();
+        confirms.link += 1;
+        confirms.broken = false;
+        let pending = std::mem::take(&mut confirms.pending);
+        confirms.pending_bytes = 0;
+        for (_, message) in pending.into_iter().rev() {
             state.buffer.push_front(message);
         }
         state.next_attempt = Instant::now();
@@ -403,12 +463,11 @@ impl AmqpHookBuilder {
             display_uri,
             uri: self.uri,
             runtime,
+            confirms: Arc::default(),
             state: Mutex::new(State {
                 link: Some(link),
-                unconfirmed: VecDeque::new(),
-                buffer: VecDeque::new(),
-                buffered_bytes: 0,
-                delivered: 0,
+                buffer: Buffer::default(),
+                published: 0,
                 dropped: 0,
                 unreported_drops: 0,
                 backoff: MIN_BACKOFF,
@@ -433,11 +492,13 @@ impl Hook for AmqpHook {
         }
         let routing_key = self.routing_key.replace("{level}", entry.level().as_str());
         let mut state = self.lock();
-        if state.buffered_bytes + body.len() > self.max_buffer_bytes && !state.buffer.is_empty() {
+        // Records held: buffered, and published but not yet confirmed.
+        let held = state.buffer.bytes + self.confirms.lock().pending_bytes;
+        if held + body.len() > self.max_buffer_bytes && held > 0 {
+            // Full: the newest record is dropped, so what is held goes out in order.
             state.dropped += 1;
             state.unreported_drops += 1;
         } else {
-            state.buffered_bytes += body.len();
             state.buffer.push_back(Message { routing_key, body });
         }
         self.drive(&mut state, false);
@@ -454,8 +515,10 @@ impl Hook for AmqpHook {
         let mut state = self.lock();
         loop {
             self.drive(&mut state, true);
-            let confirmed = self.collect_confirms(&mut state, Some(deadline));
-            if confirmed && state.buffer.is_empty() {
+            let settled = state.link.is_some() && self.confirms.wait_settled(deadline);
+            self.take_outcomes(&mut state);
+            let pending = self.confirms.lock().pending.len();
+            if settled && state.buffer.is_empty() && pending == 0 {
                 self.report_drops(&mut state);
                 return Ok(());
             }
@@ -464,7 +527,7 @@ impl Hook for AmqpHook {
                 return Err(Error::new(format!(
                     "amqp broker {}: {} records not confirmed within {:?}",
                     self.display_uri,
-                    state.buffer.len() + state.unconfirmed.len(),
+                    state.buffer.len() + pending,
                     self.flush_timeout
                 )));
             }
@@ -474,6 +537,55 @@ impl Hook for AmqpHook {
                 state = self.lock();
             }
         }
+    }
+}
+
+impl Confirms {
+    fn lock(&self) -> MutexGuard<'_, ConfirmState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Settles record `seq` of `link`: an ack delivers it, a nack queues it to be sent
+    /// again, an error marks the link broken (it stays pending, to be sent again).
+    fn settle(&self, link: u64, seq: u64, acked: Result<bool, lapin::Error>) {
+        let mut state = self.lock();
+        if state.link == link {
+            match acked {
+                Ok(true) => {
+                    if let Some(message) = state.pending.remove(&seq) {
+                        state.pending_bytes -= message.body.len();
+                        state.delivered += 1;
+                    }
+                }
+                Ok(false) => {
+                    if let Some(message) = state.pending.remove(&seq) {
+                        state.pending_bytes -= message.body.len();
+                        state.refused.push((seq, message));
+                    }
+                }
+                Err(_) => state.broken = true,
+            }
+        }
+        drop(state);
+        self.settled.notify_all();
+    }
+
+    /// Waits until no record is pending, the link broke or a record was refused, or
+    /// `deadline` passed; returns whether nothing is pending.
+    fn wait_settled(&self, deadline: Instant) -> bool {
+        let mut state = self.lock();
+        while !state.pending.is_empty() && !state.broken && state.refused.is_empty() {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            state = self
+                .settled
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        state.pending.is_empty()
     }
 }
 

@@ -70,11 +70,7 @@ fn bad_input_is_a_clear_error_within_a_bound() {
         err.contains("NOT_FOUND") || err.contains("not found") || err.contains("404"),
         "{err}"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_held, port) = hooklog_test::refusing_port();
     let err = AmqpHook::builder(format!("amqp://guest:guest@127.0.0.1:{port}/%2f"), "logs")
         .build()
         .unwrap_err()
@@ -82,4 +78,71 @@ fn bad_input_is_a_clear_error_within_a_bound() {
     assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
     assert!(start.elapsed() < Duration::from_secs(30));
     println!("{err}");
+}
+
+#[test]
+#[ignore = "child process: run by a_process_that_logs_and_exits_delivers_every_record"]
+fn child_logs_and_exits() {
+    let url = std::env::var("HOOKLOG_AMQP_URL").unwrap();
+    let exchange = std::env::var("EXCHANGE").unwrap();
+    let hook = AmqpHook::builder(&url, &exchange)
+        .flush_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let logger = Logger::builder()
+        .out(std::io::sink())
+        .hook(AsyncHook::new(hook))
+        .build();
+    if std::env::var_os("STOP_BROKER").is_some() {
+        common::control("stop", &std::env::var("HOOKLOG_AMQP_STATE").unwrap().into());
+    }
+    for n in 0..500u64 {
+        hooklog::info!(logger, "record {}", n; "n" => n);
+    }
+    // Returning ends the process: its exit flush delivers what is queued.
+    std::mem::forget(logger);
+}
+
+/// Runs the child test with `env`.
+fn run_child(env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([
+        "--exact",
+        "child_logs_and_exits",
+        "--ignored",
+        "--nocapture",
+    ]);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn a_process_that_logs_and_exits_delivers_every_record() {
+    let Some((url, state)) = common::broker() else {
+        return;
+    };
+    let exchange = exchange("exit");
+    let consumer = common::Consumer::new(&url, &exchange);
+    let output = run_child(&[("EXCHANGE", &exchange)]);
+    assert!(output.status.success(), "{output:?}");
+    let messages = consumer.take(500);
+    let seen: HashSet<u64> = messages
+        .iter()
+        .map(|(_, body)| body["n"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seen, (0..500).collect::<HashSet<_>>());
+
+    // The broker gone at exit: the flush gives up at its timeout and says what is held.
+    let exchange = self::exchange("exit-down");
+    let _consumer = common::Consumer::new(&url, &exchange);
+    let output = run_child(&[("EXCHANGE", &exchange), ("STOP_BROKER", "1")]);
+    common::control("start", &state);
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("records not confirmed within 2s"),
+        "{stderr}"
+    );
 }

@@ -35,28 +35,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A loopback port that refuses connections for as long as the returned socket lives: it
-/// is bound (so no other process can take it) but never listens.
-fn refusing_port() -> (std::os::fd::OwnedFd, u16) {
-    use std::os::fd::FromRawFd;
-    // SAFETY: plain socket calls on a descriptor this function owns; `addr` and `len`
-    // are valid for the sizes passed.
-    unsafe {
-        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
-        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
-        let socket = std::os::fd::OwnedFd::from_raw_fd(fd);
-        let mut addr: libc::sockaddr_in = std::mem::zeroed();
-        addr.sin_family = libc::AF_INET as libc::sa_family_t;
-        addr.sin_addr.s_addr = u32::from_be_bytes([127, 0, 0, 1]).to_be();
-        let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
-        let bound = libc::bind(fd, (&raw const addr).cast(), len);
-        assert_eq!(bound, 0, "bind: {}", std::io::Error::last_os_error());
-        let named = libc::getsockname(fd, (&raw mut addr).cast(), &mut len);
-        assert_eq!(named, 0, "getsockname: {}", std::io::Error::last_os_error());
-        (socket, u16::from_be(addr.sin_port))
-    }
-}
-
 /// One rsyslogd with UDP, TCP and a unix socket, writing what it parses to `out.log`.
 struct Rsyslog {
     dir: PathBuf,
@@ -341,7 +319,7 @@ fn bad_destinations_are_clear_errors() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("/nonexistent/log.sock"), "{err}");
-    let (_bound, port) = refusing_port();
+    let (_bound, port) = hooklog_test::refusing_port();
     let err = SyslogHook::builder()
         .transport(Transport::Tcp(
             format!("127.0.0.1:{port}"),

@@ -271,3 +271,35 @@ impl Drop for SmallDisk {
         let _ = std::fs::remove_dir(&self.0);
     }
 }
+
+/// A loopback TCP port that refuses connections for as long as the returned socket lives:
+/// it is bound, so no other process can take it, but never listens. For tests of how a
+/// hook reports an unreachable destination.
+///
+/// ```
+/// let (_held, port) = hooklog_test::refusing_port();
+/// assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+/// ```
+///
+/// # Panics
+///
+/// If no socket can be created or bound.
+pub fn refusing_port() -> (std::os::fd::OwnedFd, u16) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a descriptor this function owns; `addr` and `len`
+    // are valid for the sizes passed.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+        let socket = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as libc::sa_family_t;
+        addr.sin_addr.s_addr = u32::from_be_bytes([127, 0, 0, 1]).to_be();
+        let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        let bound = libc::bind(fd, (&raw const addr).cast(), len);
+        assert_eq!(bound, 0, "bind: {}", std::io::Error::last_os_error());
+        let named = libc::getsockname(fd, (&raw mut addr).cast(), &mut len);
+        assert_eq!(named, 0, "getsockname: {}", std::io::Error::last_os_error());
+        (socket, u16::from_be(addr.sin_port))
+    }
+}

@@ -7,37 +7,49 @@ use crate::entry::Caller;
 use crate::error::Error;
 use crate::level::Level;
 use crate::logger::{Logger, Shared};
-use crate::value::Value;
+use crate::value::{SharedStr, Value};
 
 /// The logger `log` records go to, once a bridge is installed.
-static BRIDGED: OnceLock<Weak<Shared>> = OnceLock::new();
+static BRIDGED: OnceLock<Bridged> = OnceLock::new();
 
-/// Installs the global hooklog logger ([`crate::logger()`]) as `log`'s logger.
+enum Bridged {
+    /// Whatever logger is the global one when a record arrives.
+    Global,
+    /// One logger, held weakly here (the bridge itself holds it).
+    Logger(Weak<Shared>),
+}
+
+/// Installs the global hooklog logger as `log`'s logger: records go to whatever logger is
+/// the global one when they are logged ([`crate::logger()`], changed by
+/// [`set_global`](crate::set_global)). [`crate::init`] calls it.
 ///
 /// # Errors
 ///
 /// If a `log` logger is already installed.
 pub fn init() -> Result<(), Error> {
-    init_with(crate::logger().clone())
+    install(Bridge { logger: None }, Bridged::Global, crate::logger())
 }
 
 /// Installs `logger` as `log`'s logger. Levels map both ways (`log`'s `Error` to `Error`
 /// and so on; hooklog's `Panic` and `Fatal` to `log`'s `Error`); `log::max_level()`
-/// follows the logger's level, now and on every [`Logger::set_level`], so a disabled
-/// `log::debug!` costs what `log` makes it cost; key-values (`log`'s `kv`) become fields,
-/// the target becomes the field `target`, and the file, line and module become the
-/// caller; `log::logger().flush()` flushes the logger.
+/// follows the logger's filter (the most verbose level any target keeps), now and on
+/// every [`Logger::set_level`] and [`Logger::set_filter`], so a disabled `log::debug!`
+/// costs what `log` makes it cost; the filter keeps or drops each record by its `log`
+/// target, which becomes the record's [`target`](crate::Entry::target); key-values
+/// (`log`'s `kv`) become fields, and the file, line and module become the caller;
+/// `log::logger().flush()` flushes the logger.
 ///
 /// ```
 /// use hooklog::{JsonFormatter, Level, Logger, MemoryOut};
 ///
 /// let out = MemoryOut::new();
-/// let logger = Logger::builder().out(out.clone()).level(Level::Info)
-///     .formatter(JsonFormatter::new().disable_timestamp(true)).build();
+/// let logger = Logger::builder().out(out.clone()).filter("info,noisy=warn".parse().unwrap())
+///     .formatter(JsonFormatter::new().disable_timestamp(true).report_target(true)).build();
 /// hooklog::bridge::init_with(logger.clone()).unwrap();
 /// log::info!(target: "db", user = "alice", attempt = 3; "connected");
+/// log::info!(target: "noisy::dep", "dropped: noisy keeps warnings and worse");
 /// log::debug!("not at Info");
-/// assert_eq!(out.contents(), br#"{"level":"info","msg":"connected","user":"alice","attempt":3,"target":"db"}
+/// assert_eq!(out.contents(), br#"{"level":"info","msg":"connected","target":"db","user":"alice","attempt":3}
 /// "#);
 /// logger.set_level(Level::Debug);
 /// assert_eq!(log::max_level(), log::LevelFilter::Debug);
@@ -47,23 +59,44 @@ pub fn init() -> Result<(), Error> {
 ///
 /// If a `log` logger is already installed.
 pub fn init_with(logger: Logger) -> Result<(), Error> {
-    let weak = logger.downgrade();
-    let level = logger.level();
-    log::set_boxed_logger(Box::new(Bridge { logger }))
+    let bridged = Bridged::Logger(logger.downgrade());
+    let handle = logger.clone();
+    install(
+        Bridge {
+            logger: Some(logger),
+        },
+        bridged,
+        &handle,
+    )
+}
+
+/// Installs `bridge` as `log`'s logger, remembers what it bridges, and sets `log`'s level
+/// from `logger`'s filter.
+fn install(bridge: Bridge, bridged: Bridged, logger: &Logger) -> Result<(), Error> {
+    log::set_boxed_logger(Box::new(bridge))
         .map_err(|e| Error::new(format!("installing the log bridge: {e}")))?;
-    let _ = BRIDGED.set(weak);
-    log::set_max_level(filter(level));
+    let _ = BRIDGED.set(bridged);
+    log::set_max_level(filter(logger.filter().ceiling()));
     Ok(())
 }
 
-/// Keeps `log::max_level()` in step with the bridged logger's level.
-pub(crate) fn level_changed(logger: &Logger, level: Level) {
-    if BRIDGED
-        .get()
-        .and_then(Logger::upgrade)
-        .is_some_and(|bridged| bridged == *logger)
-    {
-        log::set_max_level(filter(level));
+/// Keeps `log::max_level()` in step with the bridged logger's filter: `ceiling` is the
+/// most verbose level `logger` now keeps.
+pub(crate) fn level_changed(logger: &Logger, ceiling: Option<Level>) {
+    let bridged = match BRIDGED.get() {
+        Some(Bridged::Global) => crate::logger() == logger,
+        Some(Bridged::Logger(weak)) => Logger::upgrade(weak).is_some_and(|l| l == *logger),
+        None => false,
+    };
+    if bridged {
+        log::set_max_level(filter(ceiling));
+    }
+}
+
+/// The global logger changed: a bridge that follows it follows its filter.
+pub(crate) fn global_changed(logger: &Logger) {
+    if matches!(BRIDGED.get(), Some(Bridged::Global)) {
+        log::set_max_level(filter(logger.filter().ceiling()));
     }
 }
 
@@ -78,44 +111,60 @@ pub fn from_log(level: log::Level) -> Level {
     }
 }
 
-/// The `log` filter that lets through what a hooklog logger at `level` logs.
-pub fn filter(level: Level) -> log::LevelFilter {
+/// The `log` filter that lets through what a hooklog logger keeping at most `level`
+/// (`None`: nothing) logs.
+pub fn filter(level: Option<Level>) -> log::LevelFilter {
     match level {
-        Level::Panic | Level::Fatal | Level::Error => log::LevelFilter::Error,
-        Level::Warn => log::LevelFilter::Warn,
-        Level::Info => log::LevelFilter::Info,
-        Level::Debug => log::LevelFilter::Debug,
-        Level::Trace => log::LevelFilter::Trace,
+        None => log::LevelFilter::Off,
+        Some(Level::Panic | Level::Fatal | Level::Error) => log::LevelFilter::Error,
+        Some(Level::Warn) => log::LevelFilter::Warn,
+        Some(Level::Info) => log::LevelFilter::Info,
+        Some(Level::Debug) => log::LevelFilter::Debug,
+        Some(Level::Trace) => log::LevelFilter::Trace,
     }
 }
 
 struct Bridge {
-    logger: Logger,
+    /// The logger; `None` for the global one.
+    logger: Option<Logger>,
+}
+
+impl Bridge {
+    fn logger(&self) -> &Logger {
+        self.logger.as_ref().unwrap_or_else(|| crate::logger())
+    }
 }
 
 impl log::Log for Bridge {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        self.logger.is_level_enabled(from_log(metadata.level()))
+        self.logger()
+            .is_enabled_for(from_log(metadata.level()), metadata.target())
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        let logger = self.logger();
         let level = from_log(record.level());
-        if !self.logger.is_level_enabled(level) {
+        if !logger.is_enabled_for(level, record.target()) {
             return;
         }
         let mut data = crate::pool::take();
         let _ = record.key_values().visit(&mut Fields(&mut data.fields));
-        data.fields.insert("target", record.target());
+        data.target = Some(match record.target() {
+            target if Some(target) == record.module_path_static() => {
+                SharedStr::from_static(record.module_path_static().unwrap_or_default())
+            }
+            target => SharedStr::copy_of(target),
+        });
         let caller = record.file_static().map(|file| Caller {
             file,
             line: record.line().unwrap_or(0),
             module: record.module_path_static(),
         });
-        self.logger.dispatch(data, level, *record.args(), caller);
+        logger.dispatch(data, level, *record.args(), caller);
     }
 
     fn flush(&self) {
-        if let Err(e) = self.logger.flush() {
+        if let Err(e) = self.logger().flush() {
             crate::error::report(format_args!("flushing for log: {e}"));
         }
     }
@@ -139,11 +188,11 @@ impl<'kvs> log::kv::VisitSource<'kvs> for Fields<'_> {
         } else if let Some(v) = value.to_f64() {
             Value::F64(v)
         } else if let Some(v) = value.to_borrowed_str() {
-            Value::from(v.to_owned())
+            Value::from(v)
         } else {
             Value::display(value)
         };
-        self.0.insert(key.as_str().to_owned(), value);
+        self.0.insert(SharedStr::copy_of(key.as_str()), value);
         Ok(())
     }
 }

@@ -24,6 +24,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller at `file` and `line`, in `module` when it is known.
+    pub fn at(file: &'static str, line: u32, module: Option<&'static str>) -> Caller {
+        Caller { file, line, module }
+    }
+
     pub(crate) fn new(
         location: &'static Location<'static>,
         module: Option<&'static str>,
@@ -117,13 +122,8 @@ impl Entry {
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
         let record = || self.record_data();
-        self.logger.log_record(
-            record,
-            level,
-            format_args!("{msg}"),
-            None,
-            Location::caller(),
-        );
+        self.logger
+            .log_record(record, level, format_args!("{msg}"), Location::caller());
     }
 
     level_methods!();
@@ -155,6 +155,14 @@ impl Entry {
     /// The entry's fields, mutably; hooks use this to add, change or remove fields.
     pub fn fields_mut(&mut self) -> &mut Fields {
         &mut self.data.fields
+    }
+
+    /// The target of the record this entry carries: the module of the macro call that
+    /// logged it (or the target the call named), or the target a bridged `log` record or
+    /// `tracing` event had; `None` for records logged through methods. Filters choose by
+    /// it; formatters write it when asked (`report_target`).
+    pub fn target(&self) -> Option<&str> {
+        self.data.target.as_deref()
     }
 
     /// Where the record this entry carries was logged, when the logger reports callers.
@@ -239,6 +247,7 @@ impl Clone for Entry {
         copy.data.level = self.data.level;
         copy.data.message.push_str(&self.data.message);
         copy.data.caller = self.data.caller;
+        copy.data.target.clone_from(&self.data.target);
         copy
     }
 }

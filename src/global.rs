@@ -2,29 +2,154 @@
 
 use std::fmt;
 use std::io::Write;
-use std::sync::LazyLock;
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::SystemTime;
 
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::fields::{Fields, Key};
+use crate::filter::Filter;
 use crate::formatter::Formatter;
 use crate::hook::Hook;
 use crate::level::Level;
 use crate::logger::Logger;
 use crate::value::Value;
 
-static LOGGER: LazyLock<Logger> = LazyLock::new(Logger::new);
+/// The global logger's handle: null until first used or set. A handle once published is
+/// never freed, since `logger()` hands out `&'static` references to it.
+static GLOBAL: AtomicPtr<Logger> = AtomicPtr::new(ptr::null_mut());
 
-/// The global logger, made on first use as [`Logger::new`] makes one (text to stderr at
-/// `Info`). The free functions of this crate and the macros without a target log here.
+/// The global logger: the one [`set_global`] made global, or else one made on first use as
+/// [`Logger::new`] makes one (text to stderr at `Info`). `log_fields!{..}`, the level
+/// macros without a logger, the free functions of this crate, the `log` bridge of
+/// [`bridge::init`](crate::bridge::init) and `hooklog-tracing`'s global layer log here.
+#[inline]
 pub fn logger() -> &'static Logger {
-    &LOGGER
+    let global = GLOBAL.load(Ordering::Acquire);
+    if global.is_null() {
+        return first_use();
+    }
+    // SAFETY: a non-null pointer in `GLOBAL` came from `Box::into_raw` and is never
+    // freed, so it is valid for the rest of the program.
+    unsafe { &*global }
+}
+
+/// Makes the default global logger, unless another thread or `set_global` got there first.
+#[cold]
+fn first_use() -> &'static Logger {
+    let fresh = Box::into_raw(Box::new(Logger::new()));
+    match GLOBAL.compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+        // SAFETY: `fresh` is now published, and never freed.
+        Ok(_) => unsafe { &*fresh },
+        Err(existing) => {
+            // SAFETY: `fresh` was never published; it is ours to free. `existing` came
+            // from `Box::into_raw` and is never freed.
+            unsafe {
+                drop(Box::from_raw(fresh));
+                &*existing
+            }
+        }
+    }
+}
+
+/// Makes `logger` the global logger: from now on `log_fields!{..}`, the level macros
+/// without a logger, the free functions, the `log` bridge of [`bridge::init`](crate::bridge::init)
+/// and `hooklog-tracing`'s global layer log through it (a logger built from a
+/// configuration file, say).
+///
+/// Records logged before went to the global logger of the time (by default text on
+/// stderr); that logger is not closed: records it is handling finish, and it is flushed at
+/// exit like every logger. References to it taken with [`logger()`] stay valid and keep
+/// logging to it. Each call keeps the previous handle alive for the rest of the program
+/// (one pointer): set the global logger once at start-up, not per request.
+///
+/// ```
+/// use hooklog::{JsonFormatter, Logger, MemoryOut};
+///
+/// let out = MemoryOut::new();
+/// let logger = Logger::builder().out(out.clone()).formatter(JsonFormatter::new().disable_timestamp(true)).build();
+/// hooklog::set_global(logger.clone());
+/// hooklog::info!("through the new global logger");
+/// assert_eq!(out.contents(), b"{\"level\":\"info\",\"msg\":\"through the new global logger\"}\n");
+/// assert!(*hooklog::logger() == logger);
+/// ```
+pub fn set_global(logger: Logger) {
+    GLOBAL.swap(Box::into_raw(Box::new(logger)), Ordering::AcqRel);
+    #[cfg(feature = "log")]
+    crate::bridge::global_changed(self::logger());
+}
+
+/// Configures the global logger from the environment, as `env_logger::init` does; panics
+/// with the reason if the environment is wrong. See [`try_init`].
+///
+/// # Panics
+///
+/// If [`try_init`] fails.
+pub fn init() {
+    if let Err(e) = try_init() {
+        panic!("hooklog::init: {e}");
+    }
+}
+
+/// Configures the global logger from the environment: its filter from `HOOKLOG_LOG`, or
+/// `RUST_LOG` when that is unset (directives as [`Filter`] reads them; `info` when neither
+/// is set), and its format from `HOOKLOG_FORMAT` (`text`, the default, or `json`). With
+/// the `log` feature it also installs the `log` bridge on the global logger, so crates
+/// that log through `log` reach it, filtered by their targets.
+///
+/// ```no_run
+/// // HOOKLOG_LOG="info,hyper=warn,my_app::db=trace" HOOKLOG_FORMAT=json ./my_app
+/// hooklog::try_init()?;
+/// hooklog::info!("started");
+/// # Ok::<(), hooklog::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// A variable that does not parse (the error names it, and the directive), or, with the
+/// `log` feature, a `log` logger already installed.
+pub fn try_init() -> Result<(), Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let (filter, source) = match (var("HOOKLOG_LOG"), var("RUST_LOG")) {
+        (Some(text), _) => (Some(text), "HOOKLOG_LOG"),
+        (None, Some(text)) => (Some(text), "RUST_LOG"),
+        (None, None) => (None, ""),
+    };
+    let filter = match filter {
+        Some(text) => text
+            .parse::<Filter>()
+            .map_err(|e| Error::new(format!("{source}={text:?}: {e}")))?,
+        None => Filter::default(),
+    };
+    let json = match var("HOOKLOG_FORMAT").as_deref().map(str::trim) {
+        None => false,
+        Some(f) if f.eq_ignore_ascii_case("text") => false,
+        Some(f) if f.eq_ignore_ascii_case("json") => true,
+        Some(other) => {
+            return Err(Error::new(format!(
+                "HOOKLOG_FORMAT={other:?}: expected text or json"
+            )));
+        }
+    };
+    let logger = logger();
+    if json {
+        logger.set_formatter(crate::JsonFormatter::new());
+    }
+    logger.set_filter(filter);
+    #[cfg(feature = "log")]
+    crate::bridge::init()?;
+    Ok(())
 }
 
 /// Sets the global logger's level; see [`Logger::set_level`].
 pub fn set_level(level: Level) {
     logger().set_level(level)
+}
+
+/// Sets the global logger's filter; see [`Logger::set_filter`].
+pub fn set_filter(filter: Filter) {
+    logger().set_filter(filter)
 }
 
 /// The global logger's level.

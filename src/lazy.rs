@@ -5,6 +5,7 @@ use std::fmt;
 use std::panic::Location;
 use std::time::SystemTime;
 
+use crate::callsite::Callsite;
 use crate::entry::Entry;
 use crate::fields::{Fields, Key};
 use crate::level::Level;
@@ -45,9 +46,9 @@ pub struct LazyEntry<'a, S: ?Sized, F> {
     /// The logger or entry the records go to.
     #[doc(hidden)]
     pub __source: &'a S,
-    /// The module of the `log_fields!` call.
+    /// The `log_fields!` call: its module and target, and the filter's cached answer.
     #[doc(hidden)]
-    pub __module: &'static str,
+    pub __callsite: &'static Callsite,
     /// Adds the fields to a record.
     #[doc(hidden)]
     pub __fill: F,
@@ -61,7 +62,7 @@ impl<S: Source + ?Sized, F: Fn(&mut Fields)> LazyEntry<'_, S, F> {
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
         let logger = self.__source.logger();
-        if logger.is_level_enabled(level) {
+        if logger.is_level_enabled(level) && logger.__target_allows(self.__callsite, level) {
             self.log_enabled(logger, level, format_args!("{msg}"));
         } else {
             logger.__skipped(level);
@@ -75,7 +76,7 @@ impl<S: Source + ?Sized, F: Fn(&mut Fields)> LazyEntry<'_, S, F> {
     fn log_enabled(&self, logger: &Logger, level: Level, msg: fmt::Arguments<'_>) {
         let mut record = self.__source.record();
         (self.__fill)(record.fields_mut());
-        logger.__log_at(record, level, msg, self.__module, Location::caller());
+        logger.__log_at(record, level, msg, self.__callsite, Location::caller());
     }
 
     level_methods!();
@@ -123,7 +124,7 @@ impl<S: Source + ?Sized, F: Fn(&mut Fields)> From<LazyEntry<'_, S, F>> for Entry
 impl<S: ?Sized, F> fmt::Debug for LazyEntry<'_, S, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LazyEntry")
-            .field("module", &self.__module)
+            .field("target", &self.__callsite.target())
             .finish_non_exhaustive()
     }
 }

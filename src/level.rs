@@ -77,11 +77,6 @@ impl Level {
     pub(crate) fn index(self) -> usize {
         self as usize
     }
-
-    /// The level at `index` in [`Level::ALL`]; indexes past the end saturate at `Trace`.
-    pub(crate) fn from_index(index: u8) -> Level {
-        Level::ALL[usize::from(index).min(Level::ALL.len() - 1)]
-    }
 }
 
 impl fmt::Display for Level {

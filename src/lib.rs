@@ -52,11 +52,13 @@ mod level_methods;
 #[cfg(feature = "log")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub mod bridge;
+mod callsite;
 mod crash;
 mod entry;
 mod error;
 mod exit;
 mod fields;
+mod filter;
 mod formatter;
 mod global;
 mod hook;
@@ -76,17 +78,18 @@ pub use entry::{Caller, Entry};
 pub use error::{Error, report_failure};
 pub use exit::register_exit_handler;
 pub use fields::{Fields, Key};
+pub use filter::{Filter, ParseFilterError};
 pub use formatter::{FieldKey, FieldMap, Formatter, JsonFormatter, TextFormatter, TimestampFormat};
 pub use global::{
-    add_hook, debug, entry, error, exit, fatal, flush, info, is_level_enabled, level, log, logger,
-    panic, set_exit_func, set_formatter, set_level, set_out, set_report_caller, trace, warn,
-    with_error, with_field, with_fields, with_time,
+    add_hook, debug, entry, error, exit, fatal, flush, info, init, is_level_enabled, level, log,
+    logger, panic, set_exit_func, set_filter, set_formatter, set_global, set_level, set_out,
+    set_report_caller, trace, try_init, warn, with_error, with_field, with_fields, with_time,
 };
 pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
 pub use lazy::LazyEntry;
 pub use level::{Level, ParseLevelError};
 pub use log_file::{AppendError, LogFile};
-pub use logger::{Logger, LoggerBuilder};
+pub use logger::{Logger, LoggerBuilder, RecordBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
 pub use sampler::Sampler;

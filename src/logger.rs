@@ -5,22 +5,24 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 
+use crate::callsite::Callsite;
 use crate::entry::{BorrowedEntry, Caller, Entry};
 use crate::error::{Error, report, report_limited};
 use crate::exit;
 use crate::fields::{Fields, Key};
+use crate::filter::Filter;
 use crate::formatter::{Formatter, JsonFormatter, TextFormatter};
 use crate::hook::{self, Hook, LevelHooks, Registered};
 use crate::level::Level;
 use crate::pool::{self, Pooled};
 use crate::sampler::Sampler;
-use crate::value::Value;
+use crate::value::{SharedStr, Value};
 
 /// A logger: a level, an out, a formatter, per-level hooks, a report-caller switch and an
 /// exit func.
@@ -51,7 +53,13 @@ pub struct Logger {
 
 /// The state every clone of a logger shares.
 pub(crate) struct Shared {
-    level: AtomicU8,
+    /// One more than the most verbose level the filter keeps for any target (0: none), so
+    /// the first check of every record is one load and one compare.
+    enabled_below: AtomicU8,
+    /// What a call site's cached answer for its target is checked against: a tag naming
+    /// this logger (bits 32..64), the filter's generation (bits 8..32), and whether any
+    /// target has a level of its own (bit 0; without one, no call site needs asking).
+    filter_key: AtomicU64,
     report_caller: AtomicBool,
     out_is_terminal: AtomicBool,
     settings: ArcSwap<Settings>,
@@ -61,6 +69,7 @@ pub(crate) struct Shared {
 /// What changes rarely and is read on every record: swapped whole, read without a lock.
 #[derive(Clone)]
 struct Settings {
+    filter: Arc<Filter>,
     formatter: Arc<dyn Formatter>,
     hooks: LevelHooks,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
@@ -86,23 +95,95 @@ impl Logger {
         LoggerBuilder::new()
     }
 
-    /// Sets the level; records less severe than it are discarded. Takes effect for the
-    /// next record on every thread.
+    /// Sets the level: the filter's default, for every target no directive of the
+    /// [`Filter`] names; records less severe are discarded. Takes effect for the next
+    /// record on every thread.
     pub fn set_level(&self, level: Level) {
-        self.shared.level.store(level as u8, Ordering::Relaxed);
-        #[cfg(feature = "log")]
-        crate::bridge::level_changed(self, level);
+        self.update_settings(|settings| {
+            settings.filter = Arc::new(Filter::clone(&settings.filter).with_default(Some(level)));
+        });
+        self.filter_changed();
     }
 
-    /// The current level.
+    /// The level: the filter's default ([`Level::Panic`] if the default is off).
     pub fn level(&self) -> Level {
-        Level::from_index(self.shared.level.load(Ordering::Relaxed))
+        self.shared
+            .settings
+            .load()
+            .filter
+            .default_level()
+            .unwrap_or(Level::Panic)
     }
 
-    /// Whether a record at `level` would be logged: one atomic load.
+    /// Replaces the filter: levels per target. Takes effect for the next record on every
+    /// thread (call sites drop their cached answers).
+    ///
+    /// ```
+    /// let logger = hooklog::Logger::new();
+    /// logger.set_filter("info,hyper=warn".parse().unwrap());
+    /// assert!(logger.is_enabled_for(hooklog::Level::Info, "my_app"));
+    /// assert!(!logger.is_enabled_for(hooklog::Level::Info, "hyper::client"));
+    /// ```
+    pub fn set_filter(&self, filter: Filter) {
+        let filter = Arc::new(filter);
+        self.update_settings(|settings| settings.filter = Arc::clone(&filter));
+        self.filter_changed();
+    }
+
+    /// The filter.
+    pub fn filter(&self) -> Filter {
+        Filter::clone(&self.shared.settings.load().filter)
+    }
+
+    /// Whether a record at `level` could be logged, from some target: one atomic load.
+    /// With per-target directives in the filter, [`is_enabled_for`](Logger::is_enabled_for)
+    /// gives the answer for one target.
     #[inline]
     pub fn is_level_enabled(&self, level: Level) -> bool {
-        level as u8 <= self.shared.level.load(Ordering::Relaxed)
+        (level as u8) < self.shared.enabled_below.load(Ordering::Relaxed)
+    }
+
+    /// Whether a record at `level` from `target` would be logged.
+    pub fn is_enabled_for(&self, level: Level, target: &str) -> bool {
+        self.is_level_enabled(level) && self.shared.settings.load().filter.enabled(level, target)
+    }
+
+    /// Whether a record at `level` passes the filter for `callsite`'s target (the level
+    /// was found enabled for some target). Most loggers have no per-target directives:
+    /// one load. Otherwise the call site's cached answer, checked against the filter's
+    /// generation.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __target_allows(&self, callsite: &Callsite, level: Level) -> bool {
+        let key = self.shared.filter_key.load(Ordering::Acquire);
+        key & 1 == 0 || callsite.allows(self, key, level)
+    }
+
+    /// The most verbose level the filter keeps from `target`.
+    pub(crate) fn level_for(&self, target: &str) -> Option<Level> {
+        self.shared.settings.load().filter.level_for(target)
+    }
+
+    /// The filter's answer for records without a target (methods, entries): its default.
+    fn untargeted_allows(&self, level: Level) -> bool {
+        self.shared.filter_key.load(Ordering::Relaxed) & 1 == 0
+            || self.shared.settings.load().filter.enabled(level, "")
+    }
+
+    /// Recomputes what the level checks read from the filter now in the settings.
+    fn filter_changed(&self) {
+        let filter = Arc::clone(&self.shared.settings.load().filter);
+        let ceiling = filter.ceiling();
+        self.shared.enabled_below.store(
+            ceiling.map_or(0, |level| level as u8 + 1),
+            Ordering::Relaxed,
+        );
+        let old = self.shared.filter_key.load(Ordering::Relaxed);
+        let generation = ((old >> 8) + 1) & 0xff_ffff;
+        let key = (old & !0xffff_ffff) | generation << 8 | u64::from(filter.has_targets());
+        self.shared.filter_key.store(key, Ordering::Release);
+        #[cfg(feature = "log")]
+        crate::bridge::level_changed(self, ceiling);
     }
 
     /// Replaces the formatter.
@@ -215,13 +296,7 @@ impl Logger {
     /// or not the level is enabled).
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
-        self.log_record(
-            pool::take,
-            level,
-            format_args!("{msg}"),
-            None,
-            Location::caller(),
-        );
+        self.log_record(pool::take, level, format_args!("{msg}"), Location::caller());
     }
 
     level_methods!();
@@ -259,12 +334,22 @@ impl Logger {
         args: fmt::Arguments<'_>,
         caller: Option<Caller>,
     ) -> Pooled {
-        let shared = &*self.shared;
-        data.level = level;
         data.message.clear();
         if fmt::Write::write_fmt(&mut data.message, args).is_err() {
             data.message.push_str("<message Display failed>");
         }
+        self.dispatch_written(data, level, caller)
+    }
+
+    /// [`dispatch`](Logger::dispatch) for a record whose message is written already.
+    pub(crate) fn dispatch_written(
+        &self,
+        mut data: Pooled,
+        level: Level,
+        caller: Option<Caller>,
+    ) -> Pooled {
+        let shared = &*self.shared;
+        data.level = level;
         data.time = data.fixed_time.unwrap_or_else(SystemTime::now);
         data.caller = shared
             .report_caller
@@ -312,7 +397,8 @@ impl Logger {
         }
     }
 
-    /// Logs a record the macros built; their path. The caller has checked the level.
+    /// Logs a record the macros built at `callsite`; their path. The caller has checked
+    /// the level and the target.
     #[doc(hidden)]
     #[track_caller]
     #[inline]
@@ -321,9 +407,9 @@ impl Logger {
         record: crate::macros::__private::Record,
         level: Level,
         args: fmt::Arguments<'_>,
-        module: &'static str,
+        callsite: &'static Callsite,
     ) {
-        self.__log_at(record, level, args, module, Location::caller());
+        self.__log_at(record, level, args, callsite, Location::caller());
     }
 
     /// [`__log_record`](Logger::__log_record) with the caller's location given.
@@ -333,11 +419,13 @@ impl Logger {
         record: crate::macros::__private::Record,
         level: Level,
         args: fmt::Arguments<'_>,
-        module: &'static str,
+        callsite: &'static Callsite,
         location: &'static Location<'static>,
     ) {
-        let caller = Caller::new(location, Some(module));
-        let data = self.dispatch(record.into_data(), level, args, Some(caller));
+        let mut data = record.into_data();
+        data.target = Some(SharedStr::from_static(callsite.target()));
+        let caller = Caller::new(location, Some(callsite.module()));
+        let data = self.dispatch(data, level, args, Some(caller));
         self.after_record(level, &data.message);
     }
 
@@ -350,24 +438,40 @@ impl Logger {
         }
     }
 
-    /// Logs a record at `level` if enabled, its storage made by `record` (an empty one, or
-    /// an entry's copy), then panics or exits as the level asks.
+    /// Logs a record without a target at `level` if enabled, its storage made by `record`
+    /// (an empty one, or an entry's copy), then panics or exits as the level asks.
     pub(crate) fn log_record(
         &self,
         record: impl FnOnce() -> Pooled,
         level: Level,
         args: fmt::Arguments<'_>,
-        module: Option<&'static str>,
         location: &'static Location<'static>,
     ) {
-        if self.is_level_enabled(level) {
-            let caller = Caller::new(location, module);
+        if self.is_level_enabled(level) && self.untargeted_allows(level) {
+            let caller = Caller::new(location, None);
             let data = self.dispatch(record(), level, args, Some(caller));
             self.after_record(level, &data.message);
         } else {
             // `Panic` is always enabled: only `fatal` has something left to do.
             self.__skipped(level);
         }
+    }
+
+    /// A record at `level` from `target` for a bridge from another logging framework to
+    /// fill and log, or `None` if the filter drops it. See [`RecordBuilder`].
+    pub fn build_record(&self, level: Level, target: impl Into<Key>) -> Option<RecordBuilder<'_>> {
+        let target = target.into();
+        if !self.is_enabled_for(level, &target) {
+            return None;
+        }
+        let mut data = pool::take();
+        data.target = Some(target);
+        Some(RecordBuilder {
+            logger: self,
+            level,
+            data,
+            caller: None,
+        })
     }
 
     /// After a record at `level` was logged: panics at `Panic`, exits at `Fatal`.
@@ -472,6 +576,67 @@ impl fmt::Debug for Logger {
     }
 }
 
+/// A record a bridge fills from another framework's event and then logs, as the `log`
+/// and `tracing` bridges do: made by [`Logger::build_record`] once the level and target
+/// passed the filter, with pooled storage (filling it allocates nothing once warm).
+///
+/// ```
+/// use hooklog::{Level, Logger, MemoryOut};
+///
+/// let out = MemoryOut::new();
+/// let logger = Logger::builder().out(out.clone()).formatter(hooklog::TextFormatter::new().disable_timestamp(true).report_target(true)).build();
+/// if let Some(mut record) = logger.build_record(Level::Warn, "other_framework") {
+///     record.fields_mut().insert("attempt", 3);
+///     record.message_mut().push_str("retrying");
+///     record.log();
+/// }
+/// assert_eq!(out.contents(), b"level=warning msg=retrying target=other_framework attempt=3\n");
+/// ```
+#[must_use = "a built record is logged by `log`"]
+pub struct RecordBuilder<'a> {
+    logger: &'a Logger,
+    level: Level,
+    data: Pooled,
+    caller: Option<Caller>,
+}
+
+impl RecordBuilder<'_> {
+    /// The record's fields.
+    pub fn fields_mut(&mut self) -> &mut Fields {
+        &mut self.data.fields
+    }
+
+    /// The record's message, empty to start with.
+    pub fn message_mut(&mut self) -> &mut String {
+        &mut self.data.message
+    }
+
+    /// Where the record was logged, reported when the logger reports callers.
+    pub fn caller(mut self, caller: Caller) -> Self {
+        self.caller = Some(caller);
+        self
+    }
+
+    /// Logs the record: hooks, formatter, out. At [`Level::Panic`] it then panics, at
+    /// [`Level::Fatal`] it exits, as every record does.
+    pub fn log(self) {
+        let data = self
+            .logger
+            .dispatch_written(self.data, self.level, self.caller);
+        self.logger.after_record(self.level, &data.message);
+    }
+}
+
+impl fmt::Debug for RecordBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordBuilder")
+            .field("level", &self.level)
+            .field("target", &self.data.target)
+            .field("fields", &self.data.fields)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds a [`Logger`].
 ///
 /// | setting | default |
@@ -497,7 +662,7 @@ impl fmt::Debug for Logger {
 /// ```
 #[must_use]
 pub struct LoggerBuilder {
-    level: Level,
+    filter: Filter,
     formatter: Arc<dyn Formatter>,
     out: Box<dyn Write + Send>,
     out_is_terminal: bool,
@@ -510,7 +675,7 @@ pub struct LoggerBuilder {
 impl LoggerBuilder {
     fn new() -> LoggerBuilder {
         LoggerBuilder {
-            level: Level::Info,
+            filter: Filter::default(),
             formatter: Arc::new(TextFormatter::new()),
             out: Box::new(io::stderr()),
             out_is_terminal: io::stderr().is_terminal(),
@@ -527,9 +692,15 @@ impl LoggerBuilder {
         self
     }
 
-    /// The level.
+    /// The level: the filter's default, for every target no directive names.
     pub fn level(mut self, level: Level) -> LoggerBuilder {
-        self.level = level;
+        self.filter = self.filter.with_default(Some(level));
+        self
+    }
+
+    /// The filter: levels per target (replaces the level set so far).
+    pub fn filter(mut self, filter: Filter) -> LoggerBuilder {
+        self.filter = filter;
         self
     }
 
@@ -572,11 +743,16 @@ impl LoggerBuilder {
 
     /// The logger. It is registered so that every exit path the crate covers flushes it.
     pub fn build(self) -> Logger {
+        // Tags tell loggers apart in the call sites' caches; 0 is never one.
+        static TAGS: AtomicU32 = AtomicU32::new(1);
+        let tag = u64::from(TAGS.fetch_add(1, Ordering::Relaxed));
         let shared = Arc::new(Shared {
-            level: AtomicU8::new(self.level as u8),
+            enabled_below: AtomicU8::new(0),
+            filter_key: AtomicU64::new(tag << 32),
             report_caller: AtomicBool::new(self.report_caller),
             out_is_terminal: AtomicBool::new(self.out_is_terminal),
             settings: ArcSwap::from_pointee(Settings {
+                filter: Arc::new(self.filter),
                 formatter: self.formatter,
                 hooks: self.hooks,
                 exit_func: self.exit_func,
@@ -585,14 +761,16 @@ impl LoggerBuilder {
             out: OutSlot(Mutex::new(self.out)),
         });
         exit::register(Arc::downgrade(&shared));
-        Logger { shared }
+        let logger = Logger { shared };
+        logger.filter_changed();
+        logger
     }
 }
 
 impl fmt::Debug for LoggerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoggerBuilder")
-            .field("level", &self.level)
+            .field("filter", &self.filter.to_string())
             .field("hooks", &self.hooks)
             .field("report_caller", &self.report_caller)
             .finish_non_exhaustive()

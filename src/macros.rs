@@ -35,7 +35,11 @@ macro_rules! log_fields {
     ($source:expr; $($fields:tt)*) => {
         $crate::LazyEntry {
             __source: &$source,
-            __module: ::std::module_path!(),
+            __callsite: {
+                static CALLSITE: $crate::__private::Callsite =
+                    $crate::__private::Callsite::new(::std::module_path!(), ::std::module_path!());
+                &CALLSITE
+            },
             __fill: |__fields: &mut $crate::Fields| {
                 $crate::__fields!(@literal __fields [] $($fields)*)
             },
@@ -55,21 +59,32 @@ macro_rules! log_fields {
 /// log!(level, "fmt {}", args..; "key" => value, ..)
 /// log!(level, source, "fmt {}", args..)
 /// log!(level, source, "fmt {}", args..; "key" => value, ..)
+/// log!(level, target: "db", "fmt {}", args..)               // a target of its own
+/// log!(level, source, target: "db", "fmt {}", args..)
 /// ```
 ///
-/// The level is checked first: a disabled call evaluates no argument, takes no entry and
-/// formats nothing. An `Entry` source contributes its fields, before the call's own.
+/// The record's target is the module of the call, or the string constant after
+/// `target:`, as with `log`; the logger's [`Filter`](crate::Filter) keeps or drops it by
+/// that target. The level is checked first: a disabled call evaluates no argument, takes
+/// no entry and formats nothing; a call whose target the filter drops costs one more
+/// check, against the answer cached at the call site. An `Entry` source contributes its fields, before the call's own.
 /// Field values are as in [`log_fields!`]: borrowed, any lifetime, `%` for `Display`, `?`
 /// for `Debug`. At `Level::Panic` the call panics after logging; at `Level::Fatal` it
 /// exits as [`Logger::fatal`](crate::Logger::fatal) does, whether or not the level is
 /// enabled.
 #[macro_export]
 macro_rules! log {
+    ($level:expr, target: $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
+        $crate::__log_at!($level, $crate::logger(), $target, ($fmt $(, $arg)*) $(; $($fields)*)?)
+    };
     ($level:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
-        $crate::__log_at!($level, $crate::logger(), ($fmt $(, $arg)*) $(; $($fields)*)?)
+        $crate::__log_at!($level, $crate::logger(), ::std::module_path!(), ($fmt $(, $arg)*) $(; $($fields)*)?)
+    };
+    ($level:expr, $source:expr, target: $target:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
+        $crate::__log_at!($level, $source, $target, ($fmt $(, $arg)*) $(; $($fields)*)?)
     };
     ($level:expr, $source:expr, $fmt:literal $(, $arg:expr)* $(,)? $(; $($fields:tt)*)?) => {
-        $crate::__log_at!($level, $source, ($fmt $(, $arg)*) $(; $($fields)*)?)
+        $crate::__log_at!($level, $source, ::std::module_path!(), ($fmt $(, $arg)*) $(; $($fields)*)?)
     };
 }
 
@@ -78,11 +93,13 @@ macro_rules! log {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __log_at {
-    ($level:expr, $source:expr, ($($args:tt)*) $(; $($fields:tt)*)?) => {{
+    ($level:expr, $source:expr, $target:expr, ($($args:tt)*) $(; $($fields:tt)*)?) => {{
+        static CALLSITE: $crate::__private::Callsite =
+            $crate::__private::Callsite::new(::std::module_path!(), $target);
         let source = &$source;
         let level: $crate::Level = $level;
         let logger = $crate::__private::Source::logger(source);
-        if logger.is_level_enabled(level) {
+        if logger.is_level_enabled(level) && logger.__target_allows(&CALLSITE, level) {
             // `match` keeps the arguments' temporaries alive, and evaluates them before the
             // fields, in the order they are written.
             match ::std::format_args!($($args)*) {
@@ -93,7 +110,7 @@ macro_rules! __log_at {
                         let fields = record.fields_mut();
                         $crate::__fields!(@literal fields [] $($fields)*);
                     })?
-                    logger.__log_record(record, level, args, ::std::module_path!());
+                    logger.__log_record(record, level, args, &CALLSITE);
                 }
             }
         } else {
@@ -224,6 +241,7 @@ pub mod __private {
     use crate::value::SharedStr;
     use crate::{Entry, Fields, Logger, ToValue, Value};
 
+    pub use crate::callsite::Callsite;
     pub use crate::fields::KeyMark;
 
     use crate::fields::Slot;

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use crate::entry::Caller;
 use crate::fields::Fields;
 use crate::level::Level;
+use crate::value::SharedStr;
 
 /// Buffers that grew past this are dropped on return rather than kept, so one huge record
 /// does not pin its memory for the life of the process.
@@ -21,6 +22,9 @@ pub(crate) struct EntryData {
     pub(crate) level: Level,
     pub(crate) message: String,
     pub(crate) caller: Option<Caller>,
+    /// Where the record comes from, for filters: a macro call's target (its module unless
+    /// it names one), a bridged record's target; `None` for methods and entries.
+    pub(crate) target: Option<SharedStr>,
     /// The formatter's output buffer, reused record after record.
     pub(crate) buf: Vec<u8>,
 }
@@ -34,6 +38,7 @@ impl EntryData {
             level: Level::Info,
             message: String::new(),
             caller: None,
+            target: None,
             buf: Vec::new(),
         }
     }
@@ -46,6 +51,7 @@ impl EntryData {
         self.level = Level::Info;
         self.message.clear();
         self.caller = None;
+        self.target = None;
         if self.message.capacity() > MAX_KEPT_CAPACITY {
             self.message = String::new();
         }

@@ -73,3 +73,38 @@ fn free_functions_and_macros_use_the_global_logger() {
     let payload = std::panic::catch_unwind(|| hooklog::panic("global panic")).unwrap_err();
     assert_eq!(payload.downcast_ref::<String>().unwrap(), "global panic");
 }
+
+#[test]
+fn any_logger_can_become_the_global_one() {
+    let before = hooklog::logger();
+    let earlier = MemoryOut::new();
+    before.set_out(earlier.clone());
+    before.set_formatter(common::text());
+    hooklog::info!("to the first global logger");
+
+    let (logger, out) = common::capture(common::text());
+    hooklog::set_global(logger.clone());
+    assert!(*hooklog::logger() == logger);
+    hooklog::info!("macro");
+    hooklog::log_fields! { "k" => 1 }.warn("lazy");
+    hooklog::error("free function");
+    hooklog::with_field("f", 2).info("chain");
+    assert_eq!(
+        common::lines(&out),
+        [
+            "level=info msg=macro",
+            "level=warning msg=lazy k=1",
+            "level=error msg=\"free function\"",
+            "level=info msg=chain f=2",
+        ]
+    );
+    // What was logged before stayed where it went, and a handle kept from then still works.
+    before.info("through the kept handle");
+    assert_eq!(
+        common::lines(&earlier),
+        [
+            "level=info msg=\"to the first global logger\"",
+            "level=info msg=\"through the kept handle\""
+        ]
+    );
+}

@@ -7,8 +7,12 @@ use hooklog::{JsonFormatter, Level};
 
 #[test]
 fn log_records_become_hooklog_records() {
-    let (logger, out) = common::capture(JsonFormatter::new().disable_timestamp(true));
-    logger.set_level(Level::Info);
+    let (logger, out) = common::capture(
+        JsonFormatter::new()
+            .disable_timestamp(true)
+            .report_target(true),
+    );
+    logger.set_filter("info,chatty=error".parse().unwrap());
     logger.set_report_caller(true);
     hooklog::bridge::init_with(logger.clone()).unwrap();
     assert_eq!(log::max_level(), log::LevelFilter::Info);
@@ -17,6 +21,7 @@ fn log_records_become_hooklog_records() {
     let line = line!() + 1;
     log::warn!(target: "payments", user = "alice", amount = 12.5, retry = true, n = -3; "charge {} failed", 7);
     log::debug!("hidden at Info");
+    log::warn!(target: "chatty::dependency", "hidden: its target keeps errors only");
     logger.set_level(Level::Trace);
     assert_eq!(log::max_level(), log::LevelFilter::Trace);
     log::trace!("now shown");
@@ -39,7 +44,8 @@ fn log_records_become_hooklog_records() {
     // The level maps both ways.
     assert_eq!(hooklog::bridge::from_log(log::Level::Warn), Level::Warn);
     assert_eq!(
-        hooklog::bridge::filter(Level::Fatal),
+        hooklog::bridge::filter(Some(Level::Fatal)),
         log::LevelFilter::Error
     );
+    assert_eq!(hooklog::bridge::filter(None), log::LevelFilter::Off);
 }

@@ -7,7 +7,8 @@
 //! request10 has the same values taken from a [`Request`] the call borrows (its strings
 //! are `String`s, its error an `io::Error` written by `Display`), as a service logs them.
 //! hooklog runs in both of its forms: the level macros (`hooklog`) and `log_fields!`
-//! (`hooklog-log_fields`).
+//! (`hooklog-log_fields`). disabled-target is the fields10 call at Info from a module its
+//! logger's filter keeps at Warn: dropped by its target, not its level.
 #![allow(clippy::approx_constant)] // float=3.14159 is part of the scenario
 
 use std::io;
@@ -59,9 +60,10 @@ pub struct Case {
 }
 
 /// The scenarios, in table order.
-pub const SCENARIOS: [&str; 8] = [
+pub const SCENARIOS: [&str; 9] = [
     "disabled",
     "disabled-chain",
+    "disabled-target",
     "static",
     "fields10",
     "context10",
@@ -71,7 +73,7 @@ pub const SCENARIOS: [&str; 8] = [
 ];
 
 /// What a peer cannot express, by scenario and crate.
-pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 14] = [
+pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 17] = [
     (
         "disabled-chain",
         "tracing",
@@ -94,6 +96,17 @@ pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 14] = [
     ),
     ("request10", "env_logger", "no JSON output"),
     ("disabled-chain", "env_logger", "no chained form"),
+    (
+        "disabled-target",
+        "tracing",
+        "per-target filters need tracing-subscriber's env-filter or registry features",
+    ),
+    (
+        "disabled-target",
+        "slog",
+        "no per-target filter in slog itself",
+    ),
+    ("disabled-target", "spdlog-rs", "no per-target filter"),
     (
         "disabled-chain",
         "hooklog",
@@ -250,8 +263,14 @@ macro_rules! hooklog_form {
             .build();
         let context = hooklog_context(&json);
         let request = Request::new();
+        let filtered = hooklog_json();
+        let directives = format!("info,{}=warn", module_path!());
+        filtered.set_filter(directives.parse().expect("a filter"));
         let (j1, j2, j3, j4) = (json.clone(), json.clone(), json.clone(), json);
         vec![
+            case("disabled-target", $krate, move |n| {
+                (0..n).for_each(|_| hooklog_fields10!($form info, filtered))
+            }),
             case($disabled, $krate, move |n| {
                 (0..n).for_each(|_| hooklog_fields10!($form debug, j1))
             }),
@@ -505,7 +524,24 @@ fn env_logger_cases() -> Vec<Case> {
             .build()
     };
     let (plain, text) = (logger(), logger());
+    let filtered = env_logger::Builder::new()
+        .target(env_logger::Target::Pipe(Box::new(io::sink())))
+        .filter_level(log::LevelFilter::Info)
+        .filter_module("bench", log::LevelFilter::Warn)
+        .build();
     vec![
+        case("disabled-target", "env_logger", move |n| {
+            for _ in 0..n {
+                let record = Record::builder()
+                    .args(format_args!("request handled"))
+                    .level(log::Level::Info)
+                    .target("bench")
+                    .build();
+                if filtered.enabled(record.metadata()) {
+                    filtered.log(&record);
+                }
+            }
+        }),
         case("static", "env_logger", move |n| {
             for _ in 0..n {
                 plain.log(

@@ -39,15 +39,26 @@
 //! | `syslog+udp://host:port`, `syslog+tcp://host:port`, `syslog+unix:///dev/log` (feature `syslog`) | a syslog hook; query `facility`, `app_name`, `format=rfc3164` |
 //! | `yours://...` | what [`register_sink`] registered |
 //!
-//! # Environment
+//! # Environment and presets
 //!
-//! [`Config::with_env`] applies, over the file, in this order:
+//! `level` is a level name or filter directives (`"info,hyper=warn,my_app::db=trace"`,
+//! see [`hooklog::Filter`]). [`Config::with_env`] reads these variables, which win over
+//! the file when [`build`](Config::build) makes the logger:
 //!
 //! | variable | effect |
 //! |---|---|
-//! | `HOOKLOG_ENV` | `development`: format `text`, level `trace`, caller reported; `production`: format `json`, level `info` |
-//! | `HOOKLOG_LEVEL` | the level (any name `Level` parses) |
+//! | `HOOKLOG_ENV` | the preset, as the `env` key |
+//! | `HOOKLOG_LOG` | the level or filter directives (wins over `HOOKLOG_LEVEL`) |
+//! | `HOOKLOG_LEVEL` | the level or filter directives |
 //! | `HOOKLOG_FORMAT` | the format (`text`, `json` or a registered name) |
+//!
+//! A preset (`env` or `HOOKLOG_ENV`) gives defaults, never overrides: `development` is
+//! format `text`, level `trace`, callers reported; `production` is format `json`, level
+//! `info`. Each setting comes from the environment if set there, else the file, else the
+//! preset, else the built-in default (`info`, `text`, no callers). The file's
+//! `format_options` apply to the file's own `format` (or to the default text format when
+//! it names none), not to a format the environment or a preset chose instead. An error
+//! names the variable when the bad value came from one.
 
 #![warn(missing_docs)]
 
@@ -62,8 +73,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use hooklog::{
-    AsyncHook, DefaultFields, Entry, Error, Formatter, Hook, Level, Logger, MemoryOut, Overflow,
-    Value,
+    AsyncHook, DefaultFields, Entry, Error, Filter, Formatter, Hook, Level, Logger, MemoryOut,
+    Overflow, Value,
 };
 use serde::Deserialize;
 
@@ -107,6 +118,52 @@ pub struct Config {
     /// Fields on every record.
     #[serde(default)]
     pub fields: BTreeMap<String, serde_json::Value>,
+    /// What [`with_env`](Config::with_env) read, kept apart from the file's values so
+    /// `build` knows which wins and where a bad value came from.
+    #[serde(skip)]
+    environment: Environment,
+}
+
+/// The variables [`Config::with_env`] read.
+#[derive(Clone, Debug, Default)]
+struct Environment {
+    env: Option<String>,
+    /// The level or directives, and the variable they came from.
+    level: Option<(String, &'static str)>,
+    format: Option<String>,
+}
+
+/// What a preset (`development`, `production`) gives.
+struct Preset {
+    level: &'static str,
+    format: &'static str,
+    report_caller: bool,
+}
+
+impl Preset {
+    /// The preset `name` names, read from `key`; `None` for no preset.
+    fn of(name: Option<&str>, key: &str) -> Result<Option<Preset>, ConfigError> {
+        match name.map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(None),
+            Some("development") => Ok(Some(Preset {
+                level: "trace",
+                format: "text",
+                report_caller: true,
+            })),
+            Some("production") => Ok(Some(Preset {
+                level: "info",
+                format: "json",
+                report_caller: false,
+            })),
+            Some(_) => Err(ConfigError::new(
+                key,
+                format!(
+                    "{:?}: expected development or production",
+                    name.unwrap_or_default()
+                ),
+            )),
+        }
+    }
 }
 
 /// One hook of a [`Config`]: an output URL that receives the records of chosen levels.
@@ -128,8 +185,9 @@ pub struct HookConfig {
     pub run_async: bool,
 }
 
-/// A configuration mistake: which key or URL, and what was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A configuration mistake: which key, URL or environment variable, and what was
+/// expected.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigError {
     key: String,
     message: String,
@@ -152,6 +210,14 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "config {}: {}", self.key, self.message)
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    /// As `Display`: `fn main() -> Result<(), ConfigError>` prints the error with `Debug`,
+    /// and a person reads it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -193,8 +259,9 @@ impl Config {
         parsed.map_err(|e| ConfigError::new(key, e.message))
     }
 
-    /// Applies `HOOKLOG_ENV`, `HOOKLOG_LEVEL` and `HOOKLOG_FORMAT` from the process
-    /// environment.
+    /// Reads `HOOKLOG_ENV`, `HOOKLOG_LOG`, `HOOKLOG_LEVEL` and `HOOKLOG_FORMAT` from the
+    /// process environment; [`build`](Config::build) applies them over the file (see the
+    /// crate docs).
     ///
     /// # Errors
     ///
@@ -203,7 +270,8 @@ impl Config {
         self.with_env_from(|name| std::env::var(name).ok())
     }
 
-    /// Applies the environment overrides as `lookup` reports the variables.
+    /// Reads the environment variables as `lookup` reports them; empty values count as
+    /// unset.
     ///
     /// # Errors
     ///
@@ -212,44 +280,17 @@ impl Config {
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        if let Some(env) = lookup("HOOKLOG_ENV") {
-            self.env = Some(env);
-        }
-        self.apply_env_preset()?;
-        if let Some(level) = lookup("HOOKLOG_LEVEL") {
-            self.level = Some(level);
-        }
-        if let Some(format) = lookup("HOOKLOG_FORMAT") {
-            self.format = Some(format);
-        }
+        let lookup = |name| lookup(name).filter(|value| !value.trim().is_empty());
+        let env = lookup("HOOKLOG_ENV");
+        Preset::of(env.as_deref(), "HOOKLOG_ENV")?;
+        self.environment = Environment {
+            env,
+            level: lookup("HOOKLOG_LOG")
+                .map(|v| (v, "HOOKLOG_LOG"))
+                .or_else(|| lookup("HOOKLOG_LEVEL").map(|v| (v, "HOOKLOG_LEVEL"))),
+            format: lookup("HOOKLOG_FORMAT"),
+        };
         Ok(self)
-    }
-
-    fn apply_env_preset(&mut self) -> Result<(), ConfigError> {
-        match self.env.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None => {}
-            Some("development") => {
-                self.format = Some("text".into());
-                self.format_options = serde_json::Value::Null;
-                self.level = Some("trace".into());
-                self.report_caller = Some(true);
-            }
-            Some("production") => {
-                self.format = Some("json".into());
-                self.format_options = serde_json::Value::Null;
-                self.level = Some("info".into());
-            }
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "env",
-                    format!(
-                        "{:?}: expected development or production",
-                        self.env.as_deref().unwrap_or("")
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// The logger this configuration describes.
@@ -260,30 +301,52 @@ impl Config {
     /// level or format, bad format options, a malformed URL, an unknown scheme, or an
     /// output that cannot be opened.
     pub fn build(&self) -> Result<Logger, ConfigError> {
-        let mut config = self.clone();
-        config.apply_env_preset()?;
-        let level = parse_level("level", config.level.as_deref().unwrap_or("info"))?;
-        let formatter = build_formatter(
-            "format",
-            config.format.as_deref().unwrap_or("text"),
-            &config.format_options,
-        )?;
+        let environment = &self.environment;
+        let preset = match &environment.env {
+            Some(env) => Preset::of(Some(env), "HOOKLOG_ENV")?,
+            None => Preset::of(self.env.as_deref(), "env")?,
+        };
+        let (level, level_key) = match (&environment.level, &self.level, &preset) {
+            (Some((level, variable)), ..) => (level.as_str(), *variable),
+            (None, Some(level), _) => (level.as_str(), "level"),
+            (None, None, Some(preset)) => (preset.level, "env"),
+            (None, None, None) => ("info", "level"),
+        };
+        let filter = parse_filter(level_key, level)?;
+        let null = serde_json::Value::Null;
+        let (format, format_key, options) = match (&environment.format, &self.format, &preset) {
+            (Some(format), file, _) => {
+                let same = file.as_deref().unwrap_or("text") == format;
+                (
+                    format.as_str(),
+                    "HOOKLOG_FORMAT",
+                    if same { &self.format_options } else { &null },
+                )
+            }
+            (None, Some(format), _) => (format.as_str(), "format", &self.format_options),
+            (None, None, Some(preset)) => (preset.format, "env", &null),
+            (None, None, None) => ("text", "format", &self.format_options),
+        };
+        let formatter = build_formatter(format_key, format, "format_options", options)?;
+        let report_caller = self
+            .report_caller
+            .or(preset.as_ref().map(|p| p.report_caller))
+            .unwrap_or(false);
         let mut builder = Logger::builder()
-            .level(level)
-            .report_caller(config.report_caller.unwrap_or(false));
+            .filter(filter)
+            .report_caller(report_caller);
 
         let mut hooks: Vec<Box<dyn Hook>> = Vec::new();
-        if !config.fields.is_empty() {
+        if !self.fields.is_empty() {
             hooks.push(Box::new(DefaultFields::new(
-                config
-                    .fields
+                self.fields
                     .iter()
                     .map(|(k, v)| (k.clone(), Value::from(v.clone())))
                     .collect(),
             )));
         }
 
-        let urls = config
+        let urls = self
             .outputs
             .clone()
             .unwrap_or_else(|| vec!["stderr".into()]);
@@ -309,7 +372,7 @@ impl Config {
             _ => builder = builder.out(Tee(outs)),
         }
 
-        for (i, hook) in config.hooks.iter().enumerate() {
+        for (i, hook) in self.hooks.iter().enumerate() {
             let key = format!("hooks[{i}]");
             let levels = if hook.levels.is_empty() {
                 Level::ALL.to_vec()
@@ -320,9 +383,12 @@ impl Config {
                     .collect::<Result<_, _>>()?
             };
             let formatter = match hook.format.as_deref() {
-                Some(name) => {
-                    build_formatter(&format!("{key}.format"), name, &hook.format_options)?
-                }
+                Some(name) => build_formatter(
+                    &format!("{key}.format"),
+                    name,
+                    &format!("{key}.format_options"),
+                    &hook.format_options,
+                )?,
                 None => Box::new(hooklog::TextFormatter::new().disable_colors(true)),
             };
             let built: Box<dyn Hook> = match open(&format!("{key}.output"), &hook.output)? {
@@ -348,14 +414,24 @@ fn parse_level(key: &str, name: &str) -> Result<Level, ConfigError> {
     name.parse::<Level>().map_err(|e| ConfigError::new(key, e))
 }
 
+/// A level name, or filter directives.
+fn parse_filter(key: &str, text: &str) -> Result<Filter, ConfigError> {
+    if text.contains([',', '=']) {
+        text.parse::<Filter>().map_err(|e| ConfigError::new(key, e))
+    } else {
+        parse_level(key, text.trim()).map(Filter::new)
+    }
+}
+
+/// The formatter `name` (read from `key`) with `options` (read from `options_key`).
 fn build_formatter(
     key: &str,
     name: &str,
+    options_key: &str,
     options: &serde_json::Value,
 ) -> Result<Box<dyn Formatter>, ConfigError> {
-    let options_key = key.replace("format", "format_options");
     if let Some(built) =
-        formats::built_in(name, options).map_err(|e| ConfigError::new(&options_key, e))?
+        formats::built_in(name, options).map_err(|e| ConfigError::new(options_key, e))?
     {
         return Ok(built);
     }

@@ -205,54 +205,108 @@ levels = ["loud"]"#,
     assert!(message.contains("invalid strftime pattern"), "{message}");
 }
 
+/// Builds `toml` (its output a file) with the environment `vars`; logs one info record
+/// and returns the logger and the record as written.
+fn built(toml: &str, vars: &[(&str, &str)]) -> Result<(hooklog::Logger, String), String> {
+    static CASE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let case = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = temp_dir(&format!("env-{case}")).join("out.log");
+    let toml = format!("outputs = [\"file://{}\"]\n{toml}", path.display());
+    let lookup = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let logger = Config::from_toml_str(&toml)
+        .and_then(|c| c.with_env_from(lookup))
+        .and_then(|c| c.build())
+        .map_err(|e| {
+            // Printed as `main` would print it: `Debug` reads as `Display`.
+            assert_eq!(format!("{e:?}"), e.to_string());
+            e.to_string()
+        })?;
+    logger.info("record");
+    Ok((logger, std::fs::read_to_string(&path).unwrap()))
+}
+
 #[test]
-fn the_environment_overrides_the_file() {
-    let base = Config::from_toml_str(
-        r#"level = "error"
-format = "json""#,
+fn the_environment_wins_over_the_file_and_the_file_over_a_preset() {
+    let file = "level = \"error\"\nformat = \"json\"\n[format_options]\ndisable_timestamp = true";
+    let (logger, _) = built(file, &[("HOOKLOG_LEVEL", "debug")]).unwrap();
+    assert_eq!(logger.level(), Level::Debug);
+
+    // A preset gives defaults: the file's level and format stay, its caller switch is new.
+    let (logger, written) = built(file, &[("HOOKLOG_ENV", "development")]).unwrap();
+    assert_eq!(logger.level(), Level::Error);
+    assert!(logger.report_caller());
+    assert_eq!(written, "");
+
+    let (logger, written) = built(
+        "env = \"production\"\nlevel = \"debug\"\n[format_options]\ndisable_timestamp = true",
+        &[],
     )
     .unwrap();
-    let env = |vars: &'static [(&'static str, &'static str)]| {
-        move |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    };
-    let config = base
-        .clone()
-        .with_env_from(env(&[("HOOKLOG_LEVEL", "debug")]))
-        .unwrap();
-    assert_eq!(config.level.as_deref(), Some("debug"));
-    assert_eq!(config.format.as_deref(), Some("json"));
-    let config = base
-        .clone()
-        .with_env_from(env(&[("HOOKLOG_ENV", "development")]))
-        .unwrap();
-    assert_eq!(
-        (
-            config.level.as_deref(),
-            config.format.as_deref(),
-            config.report_caller
-        ),
-        (Some("trace"), Some("text"), Some(true))
-    );
-    let config = base
-        .clone()
-        .with_env_from(env(&[
+    assert_eq!(logger.level(), Level::Debug);
+    // The preset's JSON, without the file's options (they were for the default text).
+    assert!(written.starts_with("{\"time\":"), "{written}");
+
+    // The environment over everything; the file's options do not follow another format.
+    let (logger, written) = built(
+        file,
+        &[
             ("HOOKLOG_ENV", "production"),
             ("HOOKLOG_FORMAT", "text"),
-            ("HOOKLOG_LEVEL", "warn"),
-        ]))
-        .unwrap();
+            ("HOOKLOG_LEVEL", "info"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(logger.level(), Level::Info);
+    assert!(written.starts_with("time="), "{written}");
+
+    // HOOKLOG_LOG: directives, and over HOOKLOG_LEVEL.
+    let (logger, _) = built(
+        file,
+        &[
+            ("HOOKLOG_LOG", "warn,hyper=off"),
+            ("HOOKLOG_LEVEL", "trace"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(logger.filter().to_string(), "warning,hyper=off");
+    let (logger, _) = built("level = \"info,db=trace\"", &[]).unwrap();
+    assert!(logger.is_enabled_for(Level::Trace, "db::pool"));
+}
+
+#[test]
+fn a_bad_value_from_the_environment_names_its_variable() {
+    for (vars, message) in [
+        (
+            &[("HOOKLOG_LEVEL", "verbose")][..],
+            r#"config HOOKLOG_LEVEL: not a valid level: "verbose" (expected one of panic, fatal, error, warn or warning, info, debug, trace; any case)"#,
+        ),
+        (
+            &[("HOOKLOG_LOG", "info,db=loud")],
+            r#"config HOOKLOG_LOG: invalid filter directive "db=loud": "loud" is not a level (expected off, panic, fatal, error, warn or warning, info, debug or trace)"#,
+        ),
+        (
+            &[("HOOKLOG_FORMAT", "xml")],
+            r#"config HOOKLOG_FORMAT: unknown format "xml" (expected text, json)"#,
+        ),
+        (
+            &[("HOOKLOG_ENV", "qa")],
+            r#"config HOOKLOG_ENV: "qa": expected development or production"#,
+        ),
+    ] {
+        assert_eq!(built("", vars).unwrap_err(), message);
+    }
     assert_eq!(
-        (config.level.as_deref(), config.format.as_deref()),
-        (Some("warn"), Some("text"))
+        built("env = \"qa\"", &[]).unwrap_err(),
+        r#"config env: "qa": expected development or production"#
     );
-    let err = base
-        .with_env_from(env(&[("HOOKLOG_ENV", "qa")]))
-        .unwrap_err();
-    assert_eq!(err.key(), "env");
+    assert_eq!(
+        built("[format_options]\ntimestamp_format = \"unix_ms\"", &[]).unwrap_err(),
+        r#"config format_options: unknown timestamp format "unix_ms" (expected rfc3339, rfc3339_nanos, unix, unix_millis or a strftime pattern such as "%Y-%m-%d %H:%M:%S")"#
+    );
 }
 
 #[test]

@@ -63,12 +63,25 @@ impl FieldKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
     names: [Cow<'static, str>; 6],
-    /// The marks of `names`: fingerprints, so most field keys are cleared of clashing with
-    /// a few word compares, and whether logfmt writes each name as it is.
-    marks: [KeyMark; 6],
+    /// The marks of `names` and, last, of [`TARGET`]: fingerprints, so most field keys are
+    /// cleared of clashing with a few word compares, and whether logfmt writes each name
+    /// as it is.
+    marks: [KeyMark; 7],
     /// One bit per name, chosen by its fingerprint: a key whose bit is clear clashes with
     /// no name, which rules out almost every key with one test.
     filter: u64,
+}
+
+/// The key of a record's target, when the formatter writes it.
+pub(crate) const TARGET: &str = "target";
+
+/// Which of the fixed keys that are not always written a record has.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Present {
+    /// `func` and `file`: the record carries its caller.
+    pub(crate) caller: bool,
+    /// `target`: the record has a target and the formatter writes it.
+    pub(crate) target: bool,
 }
 
 /// The bit of [`FieldMap::filter`] a fingerprint selects.
@@ -77,7 +90,7 @@ fn filter_bit(fingerprint: u64) -> u64 {
     1 << (fingerprint.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
-fn filter(marks: &[KeyMark; 6]) -> u64 {
+fn filter(marks: &[KeyMark; 7]) -> u64 {
     marks
         .iter()
         .fold(0, |bits, mark| bits | filter_bit(mark.fingerprint))
@@ -103,6 +116,13 @@ impl FieldMap {
             ));
             return self;
         }
+        if name == TARGET {
+            crate::error::report(format_args!(
+                "FieldMap: {key:?} cannot be named {name:?}, the target's key; it stays {:?}",
+                self.resolve(key)
+            ));
+            return self;
+        }
         self.names[key.index()] = Cow::Owned(name.to_owned());
         self.marks[key.index()] = KeyMark::of(name);
         self.filter = filter(&self.marks);
@@ -122,10 +142,10 @@ impl FieldMap {
     }
 
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
-    /// the field error always, func and file when the record carries its caller.
-    /// `mark` is the key's [`KeyMark`].
+    /// the field error always, func and file when the record carries its caller, target
+    /// when it is written. `mark` is the key's [`KeyMark`].
     #[inline(always)]
-    pub(crate) fn clashes(&self, key: &str, mark: KeyMark, has_caller: bool) -> bool {
+    pub(crate) fn clashes(&self, key: &str, mark: KeyMark, present: Present) -> bool {
         if self.filter & filter_bit(mark.fingerprint) == 0 {
             return false;
         }
@@ -139,17 +159,50 @@ impl FieldMap {
             FieldKey::FieldError,
         ];
         fixed.into_iter().any(clashes_with)
-            || (has_caller
+            || (present.caller
                 && [FieldKey::Func, FieldKey::File]
                     .into_iter()
                     .any(clashes_with))
+            || (present.target && key == TARGET)
+    }
+}
+
+impl FieldKey {
+    /// The key's name in configuration files: `time`, `level`, `msg`, `func`, `file`,
+    /// `field_error`.
+    fn config_name(self) -> &'static str {
+        match self {
+            FieldKey::FieldError => "field_error",
+            key => key.default_name(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldMap {
+    /// From a map of fixed keys by their configuration names (`time`, `level`, `msg`,
+    /// `func`, `file`, `field_error`) to the names to write them as.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let renames = std::collections::BTreeMap::<String, String>::deserialize(deserializer)?;
+        renames
+            .iter()
+            .try_fold(FieldMap::new(), |map, (key, name)| {
+                let key = FieldKey::ALL
+                .into_iter()
+                .find(|k| k.config_name() == key)
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown key {key:?} (expected time, level, msg, func, file or field_error)"
+                    ))
+                })?;
+                Ok(map.rename(key, name))
+            })
     }
 }
 
 impl Default for FieldMap {
     fn default() -> FieldMap {
         let names = FieldKey::ALL.map(|key| Cow::Borrowed(key.default_name()));
-        let marks = names.each_ref().map(|name| KeyMark::of(name));
+        let marks = std::array::from_fn(|i| KeyMark::of(names.get(i).map_or(TARGET, |n| n)));
         FieldMap {
             filter: filter(&marks),
             marks,

@@ -2,9 +2,11 @@
 
 use std::cell::RefCell;
 use std::io::Write as _;
+use std::sync::OnceLock;
 
 use super::append::{append, append_wrapped};
 use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
+use super::field_map::{Present, TARGET};
 use super::key_names::Renamer;
 use super::number::format_f64;
 use super::record::field_errors;
@@ -22,9 +24,10 @@ use crate::value::Value;
 /// {"time":"2026-11-22T10:00:00+08:00","level":"info","msg":"request handled","user":"alice","status":200}
 /// ```
 ///
-/// Keys come in this order: time, level, msg, hooklog_error (when a field could not be
-/// written), func and file (when the caller is reported), then the fields in insertion
-/// order. Numbers and booleans stay typed; NaN and infinities become the strings `"NaN"`,
+/// Keys come in this order: time, level, msg, target (when
+/// [`report_target`](JsonFormatter::report_target) is on), hooklog_error (when a field
+/// could not be written), func and file (when the caller is reported), then the fields in
+/// insertion order. Numbers and booleans stay typed; NaN and infinities become the strings `"NaN"`,
 /// `"inf"` and `"-inf"`. A field named like a fixed key is written as `fields.<key>` in
 /// its place (with more `fields.` in front if that name is taken too: no record carries a
 /// key twice). Strings use serde_json's escapes plus `\u007f` and `\u0080` .. `\u009f`
@@ -45,7 +48,12 @@ use crate::value::Value;
 ///     b"{\"level\":\"info\",\"msg\":\"done\",\"data\":{\"status\":200,\"level\":\"x\"}}\n"
 /// );
 /// ```
-#[derive(Clone, Debug)]
+///
+/// `JsonFormatter` deserialises (with serde) from its options by their setter names, as a
+/// configuration file spells them: `{"data_key": "fields", "timestamp_format": "unix"}`;
+/// an unknown option is an error.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[must_use]
 pub struct JsonFormatter {
     disable_timestamp: bool,
@@ -53,8 +61,11 @@ pub struct JsonFormatter {
     disable_html_escape: bool,
     data_key: Option<String>,
     pretty_print: bool,
+    report_target: bool,
     field_map: FieldMap,
-    keys: Keys,
+    /// The fixed keys, rendered on first use with the settings above.
+    #[serde(skip)]
+    keys: OnceLock<Keys>,
 }
 
 /// The fixed keys, escaped and quoted once rather than for every record.
@@ -66,6 +77,8 @@ struct Keys {
     levels: [Vec<u8>; Level::ALL.len()],
     /// `,"msg":`
     msg: Vec<u8>,
+    /// `,"target":`
+    target: Vec<u8>,
     /// `,"hooklog_error":`
     field_error: Vec<u8>,
     /// `,"func":`
@@ -93,6 +106,7 @@ impl Keys {
                 out
             }),
             msg: key(",", map.resolve(FieldKey::Msg), ""),
+            target: key(",", TARGET, ""),
             field_error: key(",", map.resolve(FieldKey::FieldError), ""),
             func: key(",", map.resolve(FieldKey::Func), ""),
             file: key(",", map.resolve(FieldKey::File), "\""),
@@ -112,15 +126,22 @@ impl JsonFormatter {
             disable_html_escape: false,
             data_key: None,
             pretty_print: false,
-            keys: Keys::new(&field_map, true, None),
+            report_target: false,
+            keys: OnceLock::new(),
             field_map,
         }
     }
 
-    /// Renders the fixed keys again after a setting they depend on changed.
+    /// Renders the fixed keys again, on first use, after a setting they depend on changed.
     fn with_keys(mut self) -> Self {
-        self.keys = Keys::new(&self.field_map, self.html(), self.data_key.as_deref());
+        self.keys = OnceLock::new();
         self
+    }
+
+    /// The fixed keys for the current settings.
+    fn keys(&self) -> &Keys {
+        self.keys
+            .get_or_init(|| Keys::new(&self.field_map, self.html(), self.data_key.as_deref()))
     }
 
     /// Leaves the time out.
@@ -147,6 +168,13 @@ impl JsonFormatter {
         self.with_keys()
     }
 
+    /// Writes the record's [target](crate::Entry::target) as `target`, after `msg`, when
+    /// it has one.
+    pub fn report_target(mut self, on: bool) -> Self {
+        self.report_target = on;
+        self
+    }
+
     /// Indents the object over several lines; for reading by eye, not for log shippers.
     pub fn pretty_print(mut self, on: bool) -> Self {
         self.pretty_print = on;
@@ -164,7 +192,7 @@ impl JsonFormatter {
     }
 
     fn write_record(&self, entry: &Entry, buf: &mut Vec<u8>, stamp: Option<Stamp<'_>>) {
-        let keys = &self.keys;
+        let keys = self.keys();
         let html = self.html();
         let mut stamp_error = None;
         match stamp {
@@ -190,6 +218,11 @@ impl JsonFormatter {
         append(buf, &keys.levels[entry.level() as usize]);
         append(buf, &keys.msg);
         write_quoted(buf, entry.message(), html);
+        let target = entry.target().filter(|_| self.report_target);
+        if let Some(target) = target {
+            append(buf, &keys.target);
+            write_quoted(buf, target, html);
+        }
 
         let mut errors = Vec::new();
         if let Some(error) = stamp_error {
@@ -235,14 +268,17 @@ impl JsonFormatter {
             }
             None => {
                 let map = &self.field_map;
-                let has_caller = entry.caller().is_some();
+                let present = Present {
+                    caller: entry.caller().is_some(),
+                    target: target.is_some(),
+                };
                 let fields = entry
                     .fields()
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
                 let mut renamer = Renamer::new();
                 for (key, value, mark) in fields {
-                    let clashes = map.clashes(key, mark, has_caller);
+                    let clashes = map.clashes(key, mark, present);
                     if mark.json_plain && !clashes {
                         append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
                     } else {
@@ -255,7 +291,7 @@ impl JsonFormatter {
                                 map,
                                 entry.fields(),
                                 key,
-                                has_caller,
+                                present,
                                 true,
                                 false,
                             ),

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 
 use super::FieldMap;
+use super::field_map::Present;
 use crate::fields::{Fields, KeyMark};
 use crate::scratch;
 
@@ -36,7 +37,7 @@ impl Renamer {
         map: &FieldMap,
         fields: &Fields,
         key: &str,
-        has_caller: bool,
+        present: Present,
         clashes: bool,
         sanitize: bool,
     ) {
@@ -46,7 +47,7 @@ impl Renamer {
                 renames.ends.clear();
                 self.started = true;
             }
-            write(renames.name(map, fields, key, has_caller, clashes, sanitize));
+            write(renames.name(map, fields, key, present, clashes, sanitize));
         });
     }
 }
@@ -76,7 +77,7 @@ impl Renames {
         map: &FieldMap,
         fields: &Fields,
         key: &str,
-        has_caller: bool,
+        present: Present,
         clashes: bool,
         sanitize: bool,
     ) -> &str {
@@ -89,7 +90,7 @@ impl Renames {
         } else {
             self.names.push_str(key);
         }
-        while self.taken(map, fields, key, start, has_caller) {
+        while self.taken(map, fields, key, start, present) {
             self.names.insert_str(start, "fields.");
         }
         self.ends.push(self.names.len());
@@ -104,7 +105,7 @@ impl Renames {
         fields: &Fields,
         key: &str,
         start: usize,
-        has_caller: bool,
+        present: Present,
     ) -> bool {
         let name = &self.names[start..];
         let mut given_start = 0;
@@ -116,7 +117,7 @@ impl Renames {
         // The field's own key is not taken: its key may be written as it is (`£` needs no
         // replacing, though keys with bytes that start C1 controls are checked).
         let other_field = fields.contains_key(name) && name != key;
-        given_before || other_field || map.clashes(name, KeyMark::of(name), has_caller)
+        given_before || other_field || map.clashes(name, KeyMark::of(name), present)
     }
 }
 

@@ -9,6 +9,7 @@ use colored::Color;
 
 use super::append::{append, append_wrapped};
 use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
+use super::field_map::Present;
 use super::key_names::Renamer;
 use super::number::format_f64;
 use super::record::field_errors;
@@ -51,8 +52,9 @@ static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
 /// time="2026-11-22T10:00:00+08:00" level=info msg="request handled" user=alice status=200
 /// ```
 ///
-/// Fixed keys come first (time, level, msg (omitted when empty), hooklog_error, func,
-/// file), then the fields in insertion order. A value is quoted unless every byte is in
+/// Fixed keys come first (time, level, msg (omitted when empty), target (when
+/// [`report_target`](TextFormatter::report_target) is on), hooklog_error, func, file),
+/// then the fields in insertion order. A value is quoted unless every byte is in
 /// `[A-Za-z0-9-._/@^+]`; quoted text uses JSON string escapes, so a record is always one
 /// line that logfmt readers decode. Keys are never quoted: space, `=`, `"` and control
 /// characters (C0, DEL, C1) in a key become `_`. A field that clashes with a fixed key is
@@ -75,7 +77,11 @@ static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
 /// logger.with_field("user", "alice").with_field("note", "two words").info("logged in");
 /// assert_eq!(out.contents(), b"level=info msg=\"logged in\" user=alice note=\"two words\"\n");
 /// ```
-#[derive(Clone, Debug, Default)]
+/// `TextFormatter` deserialises (with serde) from its options by their setter names, as a
+/// configuration file spells them: `{"disable_colors": true, "timestamp_format":
+/// "rfc3339_nanos", "field_map": {"msg": "message"}}`; an unknown option is an error.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[must_use]
 pub struct TextFormatter {
     force_colors: bool,
@@ -89,6 +95,7 @@ pub struct TextFormatter {
     sort_keys: bool,
     disable_level_truncation: bool,
     pad_level_text: bool,
+    report_target: bool,
     field_map: FieldMap,
 }
 
@@ -167,10 +174,30 @@ impl TextFormatter {
         self
     }
 
+    /// Writes the record's [target](crate::Entry::target) as `target=`, after the
+    /// message, when it has one.
+    pub fn report_target(mut self, on: bool) -> Self {
+        self.report_target = on;
+        self
+    }
+
     /// Renames the fixed keys.
     pub fn field_map(mut self, map: FieldMap) -> Self {
         self.field_map = map;
         self
+    }
+
+    /// The target to write, if any.
+    fn target<'e>(&self, entry: &'e Entry) -> Option<&'e str> {
+        entry.target().filter(|_| self.report_target)
+    }
+
+    /// Which optional fixed keys `entry`'s record has.
+    fn present(&self, entry: &Entry) -> Present {
+        Present {
+            caller: entry.caller().is_some(),
+            target: self.target(entry).is_some(),
+        }
     }
 
     fn colors(&self, entry: &Entry) -> bool {
@@ -283,6 +310,10 @@ impl TextFormatter {
             key(buf, FieldKey::Msg);
             self.write_text(buf, entry.message());
         }
+        if let Some(target) = self.target(entry) {
+            append(buf, b" target=");
+            self.write_text(buf, target);
+        }
         if !errors.is_empty() {
             key(buf, FieldKey::FieldError);
             self.write_text(buf, errors);
@@ -388,12 +419,17 @@ impl TextFormatter {
             .unwrap_or(entry.message());
         let message_start = buf.len();
         write_controls_escaped(buf, message);
-        let has_fields = !entry.fields().is_empty() || !errors.is_empty();
+        let has_fields =
+            !entry.fields().is_empty() || !errors.is_empty() || self.target(entry).is_some();
         if has_fields {
             let written = String::from_utf8_lossy(&buf[message_start..])
                 .chars()
                 .count();
             buf.resize(buf.len() + MESSAGE_WIDTH.saturating_sub(written) + 1, b' ');
+        }
+        if let Some(target) = self.target(entry) {
+            let _ = write!(buf, " \x1b[{color}mtarget\x1b[0m=");
+            self.write_text(buf, target);
         }
         if !errors.is_empty() {
             let _ = write!(buf, " \x1b[{color}m");
@@ -418,7 +454,7 @@ impl TextFormatter {
     /// Whether a field's key clashes with a fixed key (logrus then writes `fields.key`).
     #[inline(always)]
     fn clashes(&self, name: &str, mark: KeyMark, entry: &Entry) -> bool {
-        self.field_map.clashes(name, mark, entry.caller().is_some())
+        self.field_map.clashes(name, mark, self.present(entry))
     }
 
     /// Writes the key of a field that clashes with a fixed key or that logfmt cannot take
@@ -438,7 +474,7 @@ impl TextFormatter {
             &self.field_map,
             entry.fields(),
             name,
-            entry.caller().is_some(),
+            self.present(entry),
             clashes,
             !mark.logfmt_plain,
         );

@@ -33,6 +33,50 @@ pub enum TimestampFormat {
     Custom(String),
 }
 
+impl TimestampFormat {
+    /// The names configuration files use for the fixed formats.
+    const NAMES: [(&'static str, TimestampFormat); 4] = [
+        ("rfc3339", TimestampFormat::Rfc3339),
+        ("rfc3339_nanos", TimestampFormat::Rfc3339Nanos),
+        ("unix", TimestampFormat::UnixSeconds),
+        ("unix_millis", TimestampFormat::UnixMillis),
+    ];
+}
+
+impl std::str::FromStr for TimestampFormat {
+    type Err = String;
+
+    /// `rfc3339`, `rfc3339_nanos`, `unix` or `unix_millis`, or a strftime pattern (it has a
+    /// `%` directive, and jiff can format with it). Anything else is refused, so a
+    /// mistyped name (`unix_ms`) is an error, not a pattern that prints itself.
+    fn from_str(text: &str) -> Result<TimestampFormat, String> {
+        if let Some((_, format)) = TimestampFormat::NAMES
+            .iter()
+            .find(|(name, _)| *name == text)
+        {
+            return Ok(format.clone());
+        }
+        let expected = "expected rfc3339, rfc3339_nanos, unix, unix_millis or a strftime pattern such as \"%Y-%m-%d %H:%M:%S\"";
+        if !text.contains('%') {
+            return Err(format!("unknown timestamp format {text:?} ({expected})"));
+        }
+        let sample = Timestamp::UNIX_EPOCH.to_zoned(TimeZone::UTC);
+        let mut out = String::new();
+        BrokenDownTime::from(&sample)
+            .format(text, &mut out)
+            .map_err(|e| format!("timestamp format {text:?}: {e}"))?;
+        Ok(TimestampFormat::Custom(text.to_owned()))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimestampFormat {
+    /// From the text [`FromStr`](std::str::FromStr) reads.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A rendered timestamp.
 pub(crate) enum Stamp<'a> {
     /// RFC 3339 text: ASCII digits and punctuation that never need escaping or quotes

@@ -71,7 +71,14 @@ pub fn example_that_aborts(name: &str) -> std::path::PathBuf {
 fn build_example(name: &str, profile: &str) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--example", name, "--profile", profile])
+        .args([
+            "build",
+            "--all-features",
+            "--example",
+            name,
+            "--profile",
+            profile,
+        ])
         .status()
         .expect("cargo runs");
     assert!(

@@ -8,7 +8,7 @@ use hooklog_config::Config;
 
 /// Stands for a dependency that knows only the `log` facade.
 mod dependency {
-    pub fn connect(host: &str) {
+    pub(crate) fn connect(host: &str) {
         log::info!(host = host, attempt = 1; "connecting");
         log::debug!("handshake done");
         log::error!(host = host; "connection refused");

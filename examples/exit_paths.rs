@@ -23,6 +23,10 @@
 //! | `caught-panic` | a panic caught by `catch_unwind` with a stuck `AsyncHook`, then a return |
 //!
 //! The integration tests in `tests/exit_paths.rs` run it and check the file.
+#![allow(
+    unsafe_code,
+    reason = "faults, signals and _exit: the ways a process ends are the point"
+)]
 
 use std::io::Write;
 use std::time::Duration;

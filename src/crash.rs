@@ -11,6 +11,11 @@
 //! the handler that was installed before ours. Then the previous handler runs (Rust's
 //! prints the stack overflow report), and the process dies of the same signal.
 
+#![allow(
+    unsafe_code,
+    reason = "a signal handler: sigaction, raw writes and the previous handler, called as C calls them"
+)]
+
 use std::cell::UnsafeCell;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};

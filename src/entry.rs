@@ -1,8 +1,6 @@
 //! `Entry`: a pooled set of fields that logs records, and the record it last logged.
 
 use std::fmt;
-use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 use std::panic::Location;
 use std::time::SystemTime;
 
@@ -197,45 +195,6 @@ impl Entry {
     /// An entry from parts taken by [`into_parts`](Entry::into_parts).
     pub(crate) fn from_parts(logger: Logger, data: Pooled) -> Entry {
         Entry { logger, data }
-    }
-}
-
-/// An [`Entry`] on a logger it borrows instead of holding a handle of its own, for
-/// formatting a record that no hook sees: it takes no reference count, which threads
-/// logging through one logger would otherwise contend on.
-pub(crate) struct BorrowedEntry<'a> {
-    entry: ManuallyDrop<Entry>,
-    logger: PhantomData<&'a Logger>,
-}
-
-impl<'a> BorrowedEntry<'a> {
-    pub(crate) fn new(logger: &'a Logger, data: Pooled) -> BorrowedEntry<'a> {
-        // SAFETY: the copy shares `logger`'s reference count without adding to it, so it
-        // must never be dropped: `drop` forgets it, and the entry is only lent out as
-        // `&Entry`, through which it cannot be moved out. `'a` keeps `logger` alive.
-        let logger = unsafe { std::ptr::read(logger) };
-        BorrowedEntry {
-            entry: ManuallyDrop::new(Entry { logger, data }),
-            logger: PhantomData,
-        }
-    }
-
-    pub(crate) fn entry(&self) -> &Entry {
-        &self.entry
-    }
-
-    /// The record's storage, for the caller to reuse or drop.
-    pub(crate) fn into_data(mut self) -> Pooled {
-        self.entry.data.take()
-    }
-}
-
-impl Drop for BorrowedEntry<'_> {
-    fn drop(&mut self) {
-        // SAFETY: `entry` is not touched again.
-        let Entry { logger, data } = unsafe { ManuallyDrop::take(&mut self.entry) };
-        std::mem::forget(logger);
-        drop(data);
     }
 }
 

@@ -1,5 +1,10 @@
 //! The crate's error type, and the one place that reports problems on stderr.
 
+#![allow(
+    unsafe_code,
+    reason = "write(2) to stderr, which a signal handler may call"
+)]
+
 use std::fmt;
 use std::io::Write;
 use std::sync::{Mutex, PoisonError};

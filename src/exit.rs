@@ -8,6 +8,8 @@
 //! SIGINT and SIGHUP after [`flush_on_signals`](crate::flush_on_signals), and fatal signals
 //! (`crash`, for `MemoryOut`s).
 
+#![allow(unsafe_code, reason = "registering the atexit handler")]
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError, TryLockError, Weak};

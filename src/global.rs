@@ -1,5 +1,10 @@
 //! The global logger and free functions that log through it.
 
+#![allow(
+    unsafe_code,
+    reason = "the global logger handle behind an atomic pointer, never freed"
+)]
+
 use std::fmt;
 use std::io::Write;
 use std::ptr;

@@ -62,6 +62,7 @@ mod filter;
 mod formatter;
 mod global;
 mod hook;
+mod host;
 mod lazy;
 mod level;
 mod log_file;
@@ -86,6 +87,7 @@ pub use global::{
     set_report_caller, trace, try_init, warn, with_error, with_field, with_fields, with_time,
 };
 pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
+pub use host::host_name;
 pub use lazy::LazyEntry;
 pub use level::{Level, ParseLevelError};
 pub use log_file::{AppendError, LogFile};

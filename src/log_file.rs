@@ -4,6 +4,11 @@
 //! The low-level part (`PreparedPath`, `append_whole`) makes only `mkdir`, `open`, `write`,
 //! `lseek` and `ftruncate` calls and allocates nothing, so the crash handler can use it.
 
+#![allow(
+    unsafe_code,
+    reason = "mkdir, open, write, lseek and ftruncate, which a signal handler may call"
+)]
+
 use std::ffi::CString;
 use std::fmt;
 use std::fs::File;

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use arc_swap::ArcSwap;
 
 use crate::callsite::Callsite;
-use crate::entry::{BorrowedEntry, Caller, Entry};
+use crate::entry::{Caller, Entry};
 use crate::error::{Error, report, report_limited};
 use crate::exit;
 use crate::fields::{Fields, Key};
@@ -62,8 +62,12 @@ pub(crate) struct Shared {
     filter_key: AtomicU64,
     report_caller: AtomicBool,
     out_is_terminal: AtomicBool,
+    /// Whether there is an out: without one, records only reach the hooks and nothing is
+    /// formatted.
+    has_out: AtomicBool,
     settings: ArcSwap<Settings>,
-    out: OutSlot,
+    /// The out, behind the lock every record's `write_all` takes.
+    out: Mutex<Option<Box<dyn Write + Send>>>,
 }
 
 /// What changes rarely and is read on every record: swapped whole, read without a lock.
@@ -75,11 +79,6 @@ struct Settings {
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
     sampler: Option<Arc<Sampler>>,
 }
-
-/// The out behind its lock, on a cache line of its own so that taking the lock does not
-/// slow down threads reading the level.
-#[repr(align(128))]
-struct OutSlot(Mutex<Box<dyn Write + Send>>);
 
 /// How long an exit path waits for an out held by another thread before giving up on it.
 const EXIT_LOCK_WAIT: Duration = Duration::from_secs(2);
@@ -196,10 +195,20 @@ impl Logger {
     /// decided here: stdout, stderr and files are checked, any other writer is not one.
     pub fn set_out(&self, out: impl Write + Send + 'static) {
         let is_terminal = is_terminal(&out);
-        let old = std::mem::replace(&mut *self.lock_out(), Box::new(out));
+        let old = self.lock_out().replace(Box::new(out));
         self.shared
             .out_is_terminal
             .store(is_terminal, Ordering::Relaxed);
+        self.shared.has_out.store(true, Ordering::Relaxed);
+        flush_replaced_out(old);
+    }
+
+    /// Removes the out: from now on records only reach the hooks, and nothing is
+    /// formatted, for a logger whose outputs are all hooks (as a group or configured
+    /// logger's are) rather than formatting every record into `io::sink()`.
+    pub fn remove_out(&self) {
+        self.shared.has_out.store(false, Ordering::Relaxed);
+        let old = self.lock_out().take();
         flush_replaced_out(old);
     }
 
@@ -260,10 +269,7 @@ impl Logger {
     /// A logger that discards everything at the cost of a level check: only `panic`
     /// passes the check (and still panics), and its record goes nowhere.
     pub fn nop() -> Logger {
-        Logger::builder()
-            .level(Level::Panic)
-            .out(io::sink())
-            .build()
+        Logger::builder().level(Level::Panic).no_out().build()
     }
 
     /// An empty entry from the pool.
@@ -319,7 +325,11 @@ impl Logger {
     ///
     /// The first error from the out's `flush` or a hook's [`Hook::flush`].
     pub fn flush(&self) -> Result<(), Error> {
-        let out = self.lock_out().flush().map_err(Error::from);
+        let out = self
+            .lock_out()
+            .as_mut()
+            .map_or(Ok(()), |out| out.flush())
+            .map_err(Error::from);
         let hooks = self.shared.settings.load().hooks.flush();
         out.and(hooks)
     }
@@ -363,16 +373,19 @@ impl Logger {
         {
             return data;
         }
+        let formats = shared.has_out.load(Ordering::Relaxed);
         let mut buf = std::mem::take(&mut data.buf);
         if settings.hooks.has_level(level) && !hook::in_hook_of(self.id()) {
             let mut entry = Entry::from_parts(self.clone(), data);
             settings.hooks.fire_contained(level, &mut entry);
+            if formats {
+                self.write(&*settings.formatter, &entry, &mut buf);
+            }
+            data = entry.into_parts().1;
+        } else if formats {
+            let entry = Entry::from_parts(self.clone(), data);
             self.write(&*settings.formatter, &entry, &mut buf);
             data = entry.into_parts().1;
-        } else {
-            let entry = BorrowedEntry::new(self, data);
-            self.write(&*settings.formatter, entry.entry(), &mut buf);
-            data = entry.into_data();
         }
         data.buf = buf;
         data
@@ -383,7 +396,8 @@ impl Logger {
         buf.clear();
         match formatter.format(entry, buf) {
             Ok(()) => {
-                if let Err(e) = self.lock_out().write_all(buf) {
+                let written = self.lock_out().as_mut().map(|out| out.write_all(buf));
+                if let Some(Err(e)) = written {
                     report_limited(
                         ("out", ""),
                         format_args!("failed to write a record to the out: {e}"),
@@ -502,10 +516,9 @@ impl Logger {
         self.shared.out_is_terminal.load(Ordering::Relaxed)
     }
 
-    fn lock_out(&self) -> MutexGuard<'_, Box<dyn Write + Send>> {
+    fn lock_out(&self) -> MutexGuard<'_, Option<Box<dyn Write + Send>>> {
         self.shared
             .out
-            .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -524,9 +537,9 @@ impl Shared {
     /// Flushes the out (waiting a bounded time for a thread that holds it) and, if `hooks`,
     /// the hooks; reports failures on stderr.
     pub(crate) fn flush_at_exit(&self, hooks: bool) {
-        match exit::lock_within(&self.out.0, EXIT_LOCK_WAIT) {
+        match exit::lock_within(&self.out, EXIT_LOCK_WAIT) {
             Some(mut out) => {
-                if let Err(e) = out.flush() {
+                if let Some(Err(e)) = out.as_mut().map(|out| out.flush()) {
                     report(format_args!("failed to flush the out: {e}"));
                 }
             }
@@ -543,8 +556,8 @@ impl Shared {
 impl Drop for Shared {
     /// The last handle is gone: deliver what the out and hooks still hold.
     fn drop(&mut self) {
-        let out = self.out.0.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if let Err(e) = out.flush() {
+        let out = self.out.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Err(e)) = out.as_mut().map(|out| out.flush()) {
             report(format_args!("failed to flush the out: {e}"));
         }
         self.settings.load().hooks.flush_reporting();
@@ -643,7 +656,7 @@ impl fmt::Debug for RecordBuilder<'_> {
 /// |---|---|
 /// | level | [`Level::Info`] |
 /// | formatter | [`TextFormatter::new()`] |
-/// | out | stderr |
+/// | out | stderr ([`no_out`](LoggerBuilder::no_out): none, hooks only) |
 /// | hooks | none |
 /// | report caller | off |
 /// | exit func | `std::process::exit` |
@@ -664,7 +677,7 @@ impl fmt::Debug for RecordBuilder<'_> {
 pub struct LoggerBuilder {
     filter: Filter,
     formatter: Arc<dyn Formatter>,
-    out: Box<dyn Write + Send>,
+    out: Option<Box<dyn Write + Send>>,
     out_is_terminal: bool,
     hooks: LevelHooks,
     report_caller: bool,
@@ -677,7 +690,7 @@ impl LoggerBuilder {
         LoggerBuilder {
             filter: Filter::default(),
             formatter: Arc::new(TextFormatter::new()),
-            out: Box::new(io::stderr()),
+            out: Some(Box::new(io::stderr())),
             out_is_terminal: io::stderr().is_terminal(),
             hooks: LevelHooks::new(),
             report_caller: false,
@@ -713,7 +726,15 @@ impl LoggerBuilder {
     /// The out.
     pub fn out(mut self, out: impl Write + Send + 'static) -> LoggerBuilder {
         self.out_is_terminal = is_terminal(&out);
-        self.out = Box::new(out);
+        self.out = Some(Box::new(out));
+        self
+    }
+
+    /// No out: records only reach the hooks, and nothing is formatted (see
+    /// [`Logger::remove_out`]).
+    pub fn no_out(mut self) -> LoggerBuilder {
+        self.out_is_terminal = false;
+        self.out = None;
         self
     }
 
@@ -751,6 +772,7 @@ impl LoggerBuilder {
             filter_key: AtomicU64::new(tag << 32),
             report_caller: AtomicBool::new(self.report_caller),
             out_is_terminal: AtomicBool::new(self.out_is_terminal),
+            has_out: AtomicBool::new(self.out.is_some()),
             settings: ArcSwap::from_pointee(Settings {
                 filter: Arc::new(self.filter),
                 formatter: self.formatter,
@@ -758,7 +780,7 @@ impl LoggerBuilder {
                 exit_func: self.exit_func,
                 sampler: self.sampler,
             }),
-            out: OutSlot(Mutex::new(self.out)),
+            out: Mutex::new(self.out),
         });
         exit::register(Arc::downgrade(&shared));
         let logger = Logger { shared };
@@ -792,9 +814,55 @@ fn is_terminal<W: Write + 'static>(out: &W) -> bool {
     }
 }
 
-/// Flushes an out that was replaced, reporting a failure.
-fn flush_replaced_out(mut old: Box<dyn Write + Send>) {
-    if let Err(e) = old.flush() {
+/// Flushes an out that was replaced or removed, reporting a failure.
+fn flush_replaced_out(old: Option<Box<dyn Write + Send>>) {
+    if let Some(Err(e)) = old.map(|mut old| old.flush()) {
         report(format_args!("failed to flush the replaced out: {e}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The record path's unsafe code (slots cleared and copied bitwise, pooled and inline
+    //! strings, fixed-size appends, the SSE2 scan), exercised so that `scripts/test` can
+    //! run it under valgrind's memcheck.
+
+    use super::*;
+    use crate::out::MemoryOut;
+
+    #[test]
+    fn records_through_every_path_free_what_they_hold() {
+        let out = MemoryOut::new();
+        let logger = Logger::builder()
+            .formatter(JsonFormatter::new().disable_timestamp(true))
+            .out(out.clone())
+            .build();
+        let long = "x".repeat(300);
+        // Static keys and values only: copied bitwise into each record.
+        let plain = logger.with_field("a", "static").with_field("n", 1);
+        // Owned strings, inline and pooled: copied by cloning.
+        let owned = logger
+            .with_field("short", String::from("inline"))
+            .with_field("long", long.as_str());
+        for round in 0..3 {
+            plain.info("plain");
+            owned.info(format_args!("owned {round}"));
+            let fresh = Value::display(format_args!("{long}{round}"));
+            crate::info!(logger, "macro"; "v" => fresh, "s" => long.as_str());
+        }
+        // With a hook, records are handed to it as entries of their own.
+        logger.add_hook(crate::hook::DefaultFields::new(
+            crate::fields! { "h" => long.as_str() },
+        ));
+        owned.clone().with_field("more", 2).warn("hooked");
+        drop((plain, owned));
+        let text = String::from_utf8(out.contents()).unwrap();
+        assert_eq!(text.lines().count(), 10);
+        assert!(
+            text.lines()
+                .last()
+                .unwrap()
+                .contains(&format!("\"h\":\"{long}\""))
+        );
     }
 }

@@ -64,13 +64,6 @@ impl EntryData {
 /// Entry storage checked out of the pool; it is emptied and goes back when dropped.
 pub(crate) struct Pooled(Option<Box<EntryData>>);
 
-impl Pooled {
-    /// Moves the storage out, leaving `self` empty (dropping it then returns nothing).
-    pub(crate) fn take(&mut self) -> Pooled {
-        Pooled(self.0.take())
-    }
-}
-
 impl std::ops::Deref for Pooled {
     type Target = EntryData;
 

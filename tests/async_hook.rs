@@ -1,3 +1,5 @@
+//! AsyncHook: order, flush, blocking and dropping when full, deadlines, draining on drop.
+
 mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};

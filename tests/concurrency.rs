@@ -1,3 +1,5 @@
+//! Many threads on one logger: no record lost, split or interleaved.
+
 mod common;
 
 use std::collections::HashSet;

@@ -1,5 +1,6 @@
 //! Every exit path persists a `MemoryOut`: each test runs `examples/exit_paths.rs` in a
 //! child process, ends it one way, and checks the file holds every record once, in order.
+#![allow(unsafe_code, reason = "signals sent to child processes")]
 
 mod common;
 

@@ -1,3 +1,5 @@
+//! Fields and values: order, replacement, conversions, the `fields!` and `log_fields!` macros.
+
 mod common;
 
 use std::collections::BTreeMap;

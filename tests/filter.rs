@@ -7,14 +7,14 @@ mod common;
 use hooklog::{Filter, Level, info, log_fields, warn};
 
 mod db {
-    pub mod pool {
-        pub fn log(logger: &hooklog::Logger) {
+    pub(crate) mod pool {
+        pub(crate) fn log(logger: &hooklog::Logger) {
             hooklog::debug!(logger, "pool debug");
             hooklog::trace!(logger, "pool trace");
         }
     }
 
-    pub fn log(logger: &hooklog::Logger) {
+    pub(crate) fn log(logger: &hooklog::Logger) {
         hooklog::debug!(logger, "db debug");
         hooklog::log_fields!(logger; "k" => 1).debug("db lazy debug");
     }

@@ -1,3 +1,5 @@
+//! Hooks: levels, order, editing records, errors and panics contained, hooks that log.
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,3 +1,5 @@
+//! The JSON formatter: keys, types, escaping, options, clashes and refused values.
+
 mod common;
 
 use hooklog::{FieldKey, FieldMap, JsonFormatter, Value, info};

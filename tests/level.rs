@@ -1,3 +1,5 @@
+//! Levels: order, names, parsing and its errors.
+
 mod common;
 
 use std::sync::Arc;

@@ -1,7 +1,10 @@
+//! The logger: settings, the record path, outs that fail, fatal and panic.
+
 mod common;
 
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -355,4 +358,40 @@ fn a_formatter_may_keep_the_entry_and_its_logger_beyond_the_record() {
             .collect::<Vec<_>>(),
         ["macro", "method", "entry"]
     );
+}
+
+/// Counts the records it formats.
+struct CountingFormatter(Arc<AtomicUsize>);
+
+impl hooklog::Formatter for CountingFormatter {
+    fn format(&self, _: &hooklog::Entry, buf: &mut Vec<u8>) -> Result<(), hooklog::Error> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        buf.push(b'\n');
+        Ok(())
+    }
+}
+
+#[test]
+fn a_logger_without_an_out_formats_nothing() {
+    let formatted = Arc::new(AtomicUsize::new(0));
+    let hook = Arc::new(hooklog_test::CaptureHook::new());
+    let logger = Logger::builder()
+        .formatter(CountingFormatter(Arc::clone(&formatted)))
+        .hook(Arc::clone(&hook))
+        .no_out()
+        .build();
+    logger.info("to the hooks only");
+    hooklog::info!(logger, "from a macro"; "n" => 1);
+    assert_eq!(hook.len(), 2);
+    assert_eq!(formatted.load(Ordering::Relaxed), 0);
+    logger.flush().unwrap();
+
+    let out = MemoryOut::new();
+    logger.set_out(out.clone());
+    logger.info("formatted again");
+    assert_eq!(formatted.load(Ordering::Relaxed), 1);
+    logger.remove_out();
+    logger.info("not formatted");
+    assert_eq!(formatted.load(Ordering::Relaxed), 1);
+    assert_eq!(out.contents(), b"\n");
 }

@@ -1,3 +1,5 @@
+//! MemoryOut in one process: sharing, persisting, bounds, symlinks.
+
 mod common;
 
 use std::io::Write;

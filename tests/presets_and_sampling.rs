@@ -1,3 +1,5 @@
+//! Logger presets and sampling.
+
 mod common;
 
 use std::sync::Arc;

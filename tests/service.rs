@@ -1,5 +1,6 @@
 //! `examples/service.rs` under real HTTP traffic: each request's file holds exactly that
 //! request's records, and the shared daily file holds all of them.
+#![allow(unsafe_code, reason = "SIGTERM sent to the service the test started")]
 
 mod common;
 

@@ -1,3 +1,6 @@
+//! The text formatter: logfmt, quoting, escaping, colours, options.
+#![allow(unsafe_code, reason = "a pseudo-terminal, opened with libc")]
+
 mod common;
 
 use hooklog::{FieldKey, FieldMap, Level, TextFormatter, Value, info};

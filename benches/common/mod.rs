@@ -21,14 +21,14 @@ mod fields10;
 pub(crate) use fields10::{hooklog_emit, hooklog_fields10, hooklog_request10};
 
 /// A request as a service holds it: what request10 logs, borrowed at the call.
-pub struct Request {
+pub(crate) struct Request {
     pub int: i64,
     pub int64: i64,
     pub float: f64,
     pub string: String,
     pub bool: bool,
     pub error: io::Error,
-    pub user: String,
+    pub(crate) user: String,
     pub path: String,
     pub status: u64,
     pub latency_ms: f64,
@@ -36,7 +36,7 @@ pub struct Request {
 
 impl Request {
     /// The fields10 values.
-    pub fn new() -> Request {
+    pub(crate) fn new() -> Request {
         Request {
             int: 1,
             int64: 123456789,
@@ -53,14 +53,14 @@ impl Request {
 }
 
 /// One crate running one scenario: `run(n)` logs `n` records on the calling thread.
-pub struct Case {
+pub(crate) struct Case {
     pub scenario: &'static str,
     pub krate: &'static str,
     pub run: Arc<dyn Fn(u64) + Send + Sync>,
 }
 
 /// The scenarios, in table order.
-pub const SCENARIOS: [&str; 9] = [
+pub(crate) const SCENARIOS: [&str; 9] = [
     "disabled",
     "disabled-chain",
     "disabled-target",
@@ -73,7 +73,7 @@ pub const SCENARIOS: [&str; 9] = [
 ];
 
 /// What a peer cannot express, by scenario and crate.
-pub const NOT_EXPRESSIBLE: [(&str, &str, &str); 17] = [
+pub(crate) const NOT_EXPRESSIBLE: [(&str, &str, &str); 17] = [
     (
         "disabled-chain",
         "tracing",
@@ -147,7 +147,7 @@ fn case(
 
 /// Every case of every crate. `parallel10` cases are fields10 cases, run from two
 /// threads by the harness.
-pub fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(hooklog_cases());
     cases.extend(tracing_cases());
@@ -237,7 +237,7 @@ fn hooklog_json() -> Logger {
 
 /// hooklog's fields10 case on a logger of its own.
 #[allow(dead_code)] // compare's parallel10-unshared uses it; the other benches do not
-pub fn hooklog_fields10() -> impl Fn(u64) {
+pub(crate) fn hooklog_fields10() -> impl Fn(u64) {
     let json = hooklog_json();
     move |n| (0..n).for_each(|_| hooklog_fields10!(info, json))
 }

@@ -364,8 +364,9 @@ impl Config {
             }
         }
         match outs.len() {
+            // Every output is a hook: the logger itself formats nothing.
             0 if urls.len() != 1 || !matches!(urls[0].as_str(), "stderr" | "stdout") => {
-                builder = builder.out(io::sink());
+                builder = builder.no_out();
             }
             0 => {}
             1 => builder = builder.out(outs.pop().expect("one out")),

@@ -1,3 +1,5 @@
+//! Configuration files, the environment, output URLs and every kind of mistake.
+
 use std::path::PathBuf;
 
 use hooklog::{Level, MemoryOut};

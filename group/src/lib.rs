@@ -176,9 +176,10 @@ impl GroupFactory {
                 .out(io::stderr())
                 .hooks(hooks)
                 .build(),
+            // The outputs are hooks: the logger itself formats nothing.
             Env::Production => Logger::builder()
                 .level(factory.level)
-                .out(io::sink())
+                .no_out()
                 .hooks(hooks)
                 .build(),
         };

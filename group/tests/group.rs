@@ -1,3 +1,5 @@
+//! Group loggers: parameters, build triggers, lifecycles, closing.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,4 +1,13 @@
 //! Appending the short byte strings a record is made of.
+//!
+//! Its gain, counted by `scripts/instructions` against `extend_from_slice` for every
+//! piece: text10 3,596 -> 3,266 instructions per record (9%), fields10 3,377 -> 3,072
+//! (9%), request10 3,729 -> 3,423 (8%), static 976 -> 929 (5%).
+
+#![allow(
+    unsafe_code,
+    reason = "fixed-size copies of short pieces into reserved room"
+)]
 
 /// Appends `bytes` to `buf`. A record is mostly short pieces (keys, numbers, small
 /// strings); up to 16 bytes they are copied with two fixed-size, overlapping moves

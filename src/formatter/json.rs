@@ -5,10 +5,11 @@ use std::io::Write as _;
 use std::sync::OnceLock;
 
 use super::append::{append, append_wrapped};
-use super::escape::{JsonEscapes, pretty, write_escaped, write_quoted};
+use super::escape::{JsonEscapes, write_escaped, write_quoted};
 use super::field_map::{Present, TARGET};
 use super::key_names::Renamer;
 use super::number::format_f64;
+use super::pretty::pretty;
 use super::record::field_errors;
 use super::time::{Stamp, TimestampFormat, with_stamp};
 use super::{FieldKey, FieldMap, Formatter};

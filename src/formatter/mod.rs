@@ -7,6 +7,7 @@ mod field_map;
 mod json;
 mod key_names;
 pub(crate) mod number;
+mod pretty;
 mod scan;
 mod text;
 mod time;

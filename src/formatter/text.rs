@@ -339,13 +339,14 @@ impl TextFormatter {
         }
         // The level is always written, so every field follows something.
         let mut renamer = Renamer::new();
+        let present = self.present(entry);
         self.for_each_field(entry, |name, value, mark| {
-            let clashes = self.clashes(name, mark, entry);
+            let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append_wrapped(buf, b" ", name.as_bytes(), b"=");
             } else {
                 buf.push(b' ');
-                self.write_renamed_key(buf, &mut renamer, entry, name, mark, clashes);
+                self.write_renamed_key(buf, &mut renamer, entry, present, name, mark, clashes);
                 buf.push(b'=');
             }
             self.write_value(buf, value);
@@ -438,33 +439,30 @@ impl TextFormatter {
             self.write_text(buf, errors);
         }
         let mut renamer = Renamer::new();
+        let present = self.present(entry);
         self.for_each_field(entry, |name, value, mark| {
             let _ = write!(buf, " \x1b[{color}m");
-            let clashes = self.clashes(name, mark, entry);
+            let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append(buf, name.as_bytes());
             } else {
-                self.write_renamed_key(buf, &mut renamer, entry, name, mark, clashes);
+                self.write_renamed_key(buf, &mut renamer, entry, present, name, mark, clashes);
             }
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);
         });
     }
 
-    /// Whether a field's key clashes with a fixed key (logrus then writes `fields.key`).
-    #[inline(always)]
-    fn clashes(&self, name: &str, mark: KeyMark, entry: &Entry) -> bool {
-        self.field_map.clashes(name, mark, self.present(entry))
-    }
-
     /// Writes the key of a field that clashes with a fixed key or that logfmt cannot take
     /// as it is, under the name `renames` gives it.
     #[cold]
+    #[allow(clippy::too_many_arguments)]
     fn write_renamed_key(
         &self,
         buf: &mut Vec<u8>,
         renamer: &mut Renamer,
         entry: &Entry,
+        present: Present,
         name: &str,
         mark: KeyMark,
         clashes: bool,
@@ -474,7 +472,7 @@ impl TextFormatter {
             &self.field_map,
             entry.fields(),
             name,
-            self.present(entry),
+            present,
             clashes,
             !mark.logfmt_plain,
         );

@@ -15,7 +15,7 @@ use crate::logger::{self, Logger};
 use crate::pool::Pooled;
 
 /// The logger a queued record is handed with when its own logger is gone.
-static INERT: LazyLock<Logger> = LazyLock::new(|| Logger::builder().out(std::io::sink()).build());
+static INERT: LazyLock<Logger> = LazyLock::new(|| Logger::builder().no_out().build());
 
 /// What [`AsyncHook::fire`](Hook::fire) does when the queue is full.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

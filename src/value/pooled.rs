@@ -1,6 +1,11 @@
 //! Strings copied into per-thread pooled storage, so a borrowed or formatted value costs a
 //! copy, not an allocation, once the pool is warm.
 
+#![allow(
+    unsafe_code,
+    reason = "taking the pooled string out of its ManuallyDrop in drop"
+)]
+
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 

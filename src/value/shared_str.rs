@@ -1,5 +1,10 @@
 //! `SharedStr`: the string of field keys and string values.
 
+#![allow(
+    unsafe_code,
+    reason = "reading inline text that only ever holds whole str slices"
+)]
+
 use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::hash::{Hash, Hasher};

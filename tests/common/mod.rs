@@ -5,32 +5,32 @@ use std::process::{Command, Output};
 
 use hooklog::{JsonFormatter, MemoryOut, TextFormatter};
 
-pub use hooklog_test::capture;
+pub(crate) use hooklog_test::capture;
 
 /// Plain text without timestamps or colours.
-pub fn text() -> TextFormatter {
+pub(crate) fn text() -> TextFormatter {
     TextFormatter::new()
         .disable_timestamp(true)
         .disable_colors(true)
 }
 
 /// JSON without timestamps.
-pub fn json() -> JsonFormatter {
+pub(crate) fn json() -> JsonFormatter {
     JsonFormatter::new().disable_timestamp(true)
 }
 
 /// The captured text.
-pub fn output(out: &MemoryOut) -> String {
+pub(crate) fn output(out: &MemoryOut) -> String {
     String::from_utf8(out.contents()).expect("records are UTF-8")
 }
 
 /// The captured lines.
-pub fn lines(out: &MemoryOut) -> Vec<String> {
+pub(crate) fn lines(out: &MemoryOut) -> Vec<String> {
     output(out).lines().map(str::to_owned).collect()
 }
 
 /// The captured JSON records.
-pub fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
+pub(crate) fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
     lines(out)
         .iter()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
@@ -38,7 +38,7 @@ pub fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
 }
 
 /// The example binary `name`, built first if the test run did not build it.
-pub fn example(name: &str) -> std::path::PathBuf {
+pub(crate) fn example(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let path = exe
         .parent()
@@ -54,7 +54,7 @@ pub fn example(name: &str) -> std::path::PathBuf {
 
 /// The example binary `name` built with the `panic-abort` profile (panics abort), built
 /// now if `scripts/test` did not build it first.
-pub fn example_that_aborts(name: &str) -> std::path::PathBuf {
+pub(crate) fn example_that_aborts(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let path = exe
         .ancestors()
@@ -88,7 +88,7 @@ fn build_example(name: &str, profile: &str) {
 }
 
 /// Runs the ignored test `name` of this test binary in a child process with `env` set.
-pub fn run_child_test(name: &str, env: &[(&str, &str)]) -> Output {
+pub(crate) fn run_child_test(name: &str, env: &[(&str, &str)]) -> Output {
     let exe = std::env::current_exe().expect("test binary path");
     let mut command = Command::new(exe);
     command
@@ -109,12 +109,12 @@ pub fn run_child_test(name: &str, env: &[(&str, &str)]) -> Output {
 }
 
 /// Whether this process is a child started by [`run_child_test`].
-pub fn is_child() -> bool {
+pub(crate) fn is_child() -> bool {
     std::env::var_os("HOOKLOG_CHILD").is_some()
 }
 
 /// The lines a child wrote to stderr that came from hooklog.
-pub fn hooklog_reports(output: &Output) -> Vec<String> {
+pub(crate) fn hooklog_reports(output: &Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stderr)
         .lines()
         .filter(|line| line.starts_with("hooklog: "))

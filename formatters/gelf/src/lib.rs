@@ -53,7 +53,7 @@ pub struct GelfFormatter {
 impl GelfFormatter {
     /// A formatter reporting this machine's host name.
     pub fn new() -> GelfFormatter {
-        GelfFormatter::default().host(hostname())
+        GelfFormatter::default().host(hooklog::host_name())
     }
 
     /// The `host` field.
@@ -69,19 +69,6 @@ impl Default for GelfFormatter {
         GelfFormatter {
             host: b"\"-\"".to_vec(),
         }
-    }
-}
-
-/// This machine's host name, or `-`.
-fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: `buf` is writable for its whole length, which is passed.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok && end > 0 {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "-".to_owned()
     }
 }
 

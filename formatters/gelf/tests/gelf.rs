@@ -1,3 +1,5 @@
+//! The GELF formatter, field by field.
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use hooklog::{Level, Logger};

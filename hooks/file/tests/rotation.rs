@@ -1,3 +1,9 @@
+//! RollingWriter and FileHook: periods, size parts, retention, gzip, modes, symlinks,
+//! sanitised paths, failing directories and full disks.
+#![allow(
+    unsafe_code,
+    reason = "dropping to nobody, so directory permissions bind"
+)]
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};

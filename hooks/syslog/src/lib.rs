@@ -225,7 +225,10 @@ impl SyslogHookBuilder {
         let header = Header {
             format: self.format,
             facility: self.facility,
-            hostname: header_field(&self.hostname.unwrap_or_else(hostname), 255),
+            hostname: header_field(
+                self.hostname.as_deref().unwrap_or(hooklog::host_name()),
+                255,
+            ),
             app_name: header_field(&self.app_name.unwrap_or_else(app_name), 48),
             procid: header_field(
                 &self
@@ -254,19 +257,6 @@ impl SyslogHookBuilder {
                 message: String::new(),
             }),
         })
-    }
-}
-
-/// The machine's host name, or `-`.
-fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: `buf` is writable for its whole length, which is passed.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "-".to_owned()
     }
 }
 

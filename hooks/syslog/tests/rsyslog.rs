@@ -1,6 +1,7 @@
 //! The syslog hook against a real rsyslogd: each test starts its own `rsyslogd -n` with
 //! a temporary configuration on free loopback ports and a unix socket in a temporary
 //! directory, and reads back what rsyslog parsed.
+#![allow(unsafe_code, reason = "SIGTERM sent to the rsyslogd the test started")]
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};

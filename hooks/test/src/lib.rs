@@ -187,6 +187,7 @@ fn count_one() {
 
 // SAFETY: every call is passed on to the system allocator unchanged; counting touches
 // only const-initialised thread-locals, which never allocate.
+#[allow(unsafe_code, reason = "a global allocator implements an unsafe trait")]
 unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         count_one();
@@ -284,6 +285,10 @@ impl Drop for SmallDisk {
 /// # Panics
 ///
 /// If no socket can be created or bound.
+#[allow(
+    unsafe_code,
+    reason = "a socket bound but never listening needs the socket calls"
+)]
 pub fn refusing_port() -> (std::os::fd::OwnedFd, u16) {
     use std::os::fd::FromRawFd;
     // SAFETY: plain socket calls on a descriptor this function owns; `addr` and `len`

@@ -13,7 +13,7 @@ use lapin::{Connection, ConnectionProperties, ExchangeKind};
 
 /// The broker's URL and state directory, from the environment `scripts/test` sets; `None`
 /// (a failure under `HOOKLOG_REQUIRE_SERVERS=1`) when no broker was started.
-pub fn broker() -> Option<(String, PathBuf)> {
+pub(crate) fn broker() -> Option<(String, PathBuf)> {
     let url = std::env::var("HOOKLOG_AMQP_URL").ok();
     let state = std::env::var("HOOKLOG_AMQP_STATE").ok();
     match (url, state) {
@@ -32,7 +32,7 @@ pub fn broker() -> Option<(String, PathBuf)> {
 }
 
 /// Runs `scripts/rabbitmq <command>` on the test broker.
-pub fn control(command: &str, state: &PathBuf) {
+pub(crate) fn control(command: &str, state: &PathBuf) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/rabbitmq");
     let status = Command::new(script)
         .arg(command)
@@ -44,14 +44,14 @@ pub fn control(command: &str, state: &PathBuf) {
 
 /// A reader of one topic exchange: declares the exchange and a durable queue bound to
 /// it with `#`.
-pub struct Consumer {
+pub(crate) struct Consumer {
     runtime: tokio::runtime::Runtime,
     url: String,
     queue: String,
 }
 
 impl Consumer {
-    pub fn new(url: &str, exchange: &str) -> Consumer {
+    pub(crate) fn new(url: &str, exchange: &str) -> Consumer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -103,12 +103,16 @@ impl Consumer {
     }
 
     /// Reads until `count` messages arrived (or 30 s passed): (routing key, body).
-    pub fn take(&self, count: usize) -> Vec<(String, serde_json::Value)> {
+    pub(crate) fn take(&self, count: usize) -> Vec<(String, serde_json::Value)> {
         self.take_within(count, Duration::from_secs(30))
     }
 
     /// Reads until `count` messages arrived or `wait` passed.
-    pub fn take_within(&self, count: usize, wait: Duration) -> Vec<(String, serde_json::Value)> {
+    pub(crate) fn take_within(
+        &self,
+        count: usize,
+        wait: Duration,
+    ) -> Vec<(String, serde_json::Value)> {
         self.runtime.block_on(async {
             let connection = Connection::connect(&self.url, ConnectionProperties::default())
                 .await

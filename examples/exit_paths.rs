@@ -21,6 +21,8 @@
 //! | `flush-panic` | a hook whose flush panics, flushed inside `catch_unwind` and at exit |
 //! | `stuck-fatal`, `stuck-signal` | an `AsyncHook` that never drains (300 ms timeout), then `fatal` or SIGTERM |
 //! | `caught-panic` | a panic caught by `catch_unwind` with a stuck `AsyncHook`, then a return |
+//! | `async-local` | 2,000 records through a local logger's `AsyncHook` (10 places, `DropNewest`, 1 ms per record), then `main` returns; handled numbers go to `<file>.async` |
+//! | `async-last-handle` | 2,000 records through an `AsyncHook` (10 places, `DropNewest`) whose worker holds the logger's last handle when `main` returns; handled numbers go to `<file>.async` |
 //!
 //! The integration tests in `tests/exit_paths.rs` run it and check the file.
 #![allow(
@@ -85,6 +87,105 @@ impl Hook for Stuck {
             std::thread::park();
         }
     }
+}
+
+/// Holds its first record until [`GATE`] opens, then takes 1 ms per record, appending
+/// each record's `n` to a file: a slow destination whose worker is busy with a record
+/// (and so holds a handle to its logger) at a moment the test chooses.
+struct GatedFileHook(std::sync::Mutex<std::fs::File>);
+
+/// Opened by `main` once it dropped its logger.
+static GATE: (std::sync::Mutex<bool>, std::sync::Condvar) =
+    (std::sync::Mutex::new(false), std::sync::Condvar::new());
+/// Set once the hook holds its first record.
+static HOLDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+impl Hook for GatedFileHook {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        if !HOLDING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let mut open = GATE.0.lock().map_err(|_| Error::new("poisoned"))?;
+            while !*open {
+                open = GATE.1.wait(open).map_err(|_| Error::new("poisoned"))?;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        let n = entry
+            .fields()
+            .get("n")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(u64::MAX);
+        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
+        writeln!(file, "level=info n={n}")?;
+        Ok(())
+    }
+}
+
+/// Set when the gated logger is gone: a hook of its own is dropped with it.
+static LOGGER_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Does nothing but say, by being dropped, that its logger is gone.
+struct Sentinel;
+
+impl Hook for Sentinel {
+    fn fire(&self, _: &mut Entry) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl Drop for Sentinel {
+    fn drop(&mut self) {
+        LOGGER_GONE.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Takes 1 ms per record, appending each record's `n` to a file.
+struct SlowNumbers(std::sync::Mutex<std::fs::File>);
+
+impl Hook for SlowNumbers {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        std::thread::sleep(Duration::from_millis(1));
+        let n = entry
+            .fields()
+            .get("n")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(u64::MAX);
+        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
+        writeln!(file, "level=info n={n}")?;
+        Ok(())
+    }
+}
+
+/// Logs 2,000 records through a local logger with a slow `AsyncHook`, then returns.
+fn log_through_a_local_async_hook(path: &str) {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(format!("{path}.async"))
+        .expect("open the async hook's file");
+    let hook = AsyncHook::new(SlowNumbers(std::sync::Mutex::new(file)))
+        .capacity(10)
+        .on_full(hooklog::QueueFull::DropNewest);
+    let logger = Logger::builder().no_out().hook(hook).build();
+    log_records(&logger, 0..2000);
+}
+
+/// Logs 2,000 records through a logger of its own, whose `AsyncHook` worker is held
+/// on the first record until the logger is dropped.
+fn log_through_a_gated_async_hook(path: &str) {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(format!("{path}.async"))
+        .expect("open the async hook's file");
+    let hook = AsyncHook::new(GatedFileHook(std::sync::Mutex::new(file)))
+        .capacity(10)
+        .on_full(hooklog::QueueFull::DropNewest);
+    let logger = Logger::builder().no_out().hook(hook).hook(Sentinel).build();
+    log_records(&logger, 0..2000);
+    while !HOLDING.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    // The worker holds a handle to the logger while it fires: this is not the last one.
 }
 
 /// Panics when it sees record `n`.
@@ -323,6 +424,17 @@ fn main() {
             loop {
                 std::thread::sleep(Duration::from_secs(1));
             }
+        }
+        "async-local" => log_through_a_local_async_hook(path),
+        "async-last-handle" => {
+            log_through_a_gated_async_hook(path);
+            *GATE.0.lock().expect("the gate") = true;
+            GATE.1.notify_all();
+            // The worker drops the logger's last handle once it handled the record it held.
+            while !LOGGER_GONE.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            // Returning ends the process while the worker is still handling its queue.
         }
         "caught-panic" => {
             logger.add_hook(AsyncHook::new(Stuck).flush_timeout(Duration::from_secs(600)));

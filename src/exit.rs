@@ -11,7 +11,7 @@
 #![allow(unsafe_code, reason = "registering the atexit handler")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError, TryLockError, Weak};
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,8 @@ static INSTALL: Once = Once::new();
 /// Set by the first complete exit flush, so that the exit it precedes (`process::exit`,
 /// which runs the `atexit` handler) does not wait on the hooks a second time.
 static FLUSHED_FOR_EXIT: AtomicBool = AtomicBool::new(false);
+/// Counts complete exit flushes; an `AsyncHook` notes the one it was flushed in.
+static EXIT_EPOCH: AtomicU64 = AtomicU64::new(0);
 
 /// Registers `handler` to run when the process ends through [`Logger::exit`](crate::Logger::exit)
 /// (and so `fatal`) or a signal after [`flush_on_signals`](crate::flush_on_signals), before
@@ -69,12 +71,25 @@ pub(crate) fn register(logger: Weak<logger::Shared>) {
 /// stuck destination costs its timeout once per exit.
 pub(crate) fn flush_all_for_exit() {
     let hooks = !FLUSHED_FOR_EXIT.swap(true, Ordering::SeqCst);
+    let epoch = match hooks {
+        true => EXIT_EPOCH.fetch_add(1, Ordering::SeqCst) + 1,
+        false => 0,
+    };
     let live: Vec<_> = lock(&LOGGERS).iter().filter_map(Weak::upgrade).collect();
     for logger in live {
         logger.flush_at_exit(hooks);
     }
+    if hooks {
+        // Async hooks whose logger is gone: their workers may still be draining.
+        crate::hook::drain_unflushed(epoch);
+    }
     out::persist_all();
     crate::error::report_held_back();
+}
+
+/// The complete exit flush under way or last done (0 before any).
+pub(crate) fn exit_epoch() -> u64 {
+    EXIT_EPOCH.load(Ordering::SeqCst)
 }
 
 /// The exit func returned instead of ending the process: the next exit flushes in full.

@@ -509,3 +509,58 @@ fn a_full_disk_never_tears_a_record() {
             .eq(100_000..101_000)
     );
 }
+
+/// Checks that every one of 2,000 records reached the async hook's file once or was
+/// counted in the report of records its full queue dropped.
+fn assert_handled_or_reported(output: &Output, file: &Path) {
+    let handled = record_numbers(&file.with_extension("log.async"));
+    let distinct: std::collections::HashSet<u64> = handled.iter().copied().collect();
+    assert_eq!(distinct.len(), handled.len(), "a record handled twice");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let dropped: u64 = stderr
+        .lines()
+        .filter_map(|l| l.split(" dropped ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(
+        handled.len() as u64 + dropped,
+        2000,
+        "{} handled, {dropped} reported dropped: {stderr}",
+        handled.len()
+    );
+}
+
+#[test]
+fn an_async_hook_whose_worker_drops_the_last_logger_handle_still_drains_at_exit() {
+    // The worker holds the logger's last handle when `main` returns: the logger is
+    // dropped on the worker, which cannot join itself; the exit must still wait for it.
+    let file = temp_dir("async-last-handle").join("app.log");
+    let output = run("async-last-handle", &file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_handled_or_reported(&output, &file);
+}
+
+#[test]
+fn async_hooks_of_dropped_loggers_lose_nothing_on_a_busy_machine() {
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let spinners: Vec<_> = (0..2)
+        .map(|_| {
+            let busy = std::sync::Arc::clone(&busy);
+            std::thread::spawn(move || {
+                while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    for run_number in 0..10 {
+        let file = temp_dir(&format!("async-local-{run_number}")).join("app.log");
+        let output = run("async-local", &file);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert_handled_or_reported(&output, &file);
+    }
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    for spinner in spinners {
+        spinner.join().unwrap();
+    }
+}

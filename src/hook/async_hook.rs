@@ -3,13 +3,14 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use super::{Hook, InHook, fire_contained};
+use super::{Hook, InHook, Registered, fire_contained};
 use crate::entry::Entry;
 use crate::error::{Error, report};
+use crate::exit;
 use crate::level::Level;
 use crate::logger::{self, Logger};
 use crate::pool::Pooled;
@@ -35,8 +36,10 @@ pub enum QueueFull {
 /// the inner hook on each copy in order. [`flush`](Hook::flush) waits until every record
 /// queued before it has been handled and the inner hook flushed, up to a deadline (5 s by
 /// default); the logger calls it on [`Logger::flush`](crate::Logger::flush) and on every
-/// exit path, so queued records are delivered when the process ends. Dropping the hook
-/// drains the queue and joins the worker.
+/// exit path. The end of the process also drains every `AsyncHook` still alive that no
+/// logger flushed (its logger was dropped, perhaps on the worker itself), so every record
+/// is handled, or counted on stderr as dropped or not delivered. Dropping the hook drains
+/// the queue, up to the deadline, and joins the worker.
 ///
 /// Records the inner hook logs through a logger skip that logger's hooks, as on the
 /// logging thread. A queue does not keep the logger alive: a record whose logger was
@@ -70,13 +73,19 @@ pub struct AsyncHook {
     shared: Arc<Shared>,
     levels: Vec<Level>,
     worker: Option<JoinHandle<()>>,
-    worker_id: Option<ThreadId>,
-    flush_timeout: Duration,
 }
+
+/// Every `AsyncHook` alive, for the exit paths: one whose logger is gone (its worker
+/// dropped the last handle) is still drained when the process ends.
+static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
 
 struct Shared {
     name: &'static str,
     inner: Box<dyn Hook>,
+    worker: OnceLock<ThreadId>,
+    /// The exit flush this hook was last flushed in (see [`exit::exit_epoch`]), so that
+    /// the exit drains it once.
+    flushed_in: AtomicU64,
     queue: Mutex<Queue>,
     /// Signalled when records arrive or the hook is closing.
     arrived: Condvar,
@@ -95,6 +104,7 @@ struct Queue {
     records: VecDeque<Queued>,
     capacity: usize,
     on_full: QueueFull,
+    flush_timeout: Duration,
     /// Records ever queued, and ever handled by the worker.
     queued: u64,
     handled: u64,
@@ -114,10 +124,13 @@ impl AsyncHook {
         let shared = Arc::new(Shared {
             name,
             inner: Box::new(hook),
+            worker: OnceLock::new(),
+            flushed_in: AtomicU64::new(0),
             queue: Mutex::new(Queue {
                 records: VecDeque::new(),
                 capacity: 1024,
                 on_full: QueueFull::Block,
+                flush_timeout: Duration::from_secs(5),
                 queued: 0,
                 handled: 0,
                 closing: false,
@@ -132,12 +145,16 @@ impl AsyncHook {
             .name("hooklog-async-hook".into())
             .spawn(move || worker_shared.run())
             .expect("start the async hook's worker thread");
+        let _ = shared.worker.set(worker.thread().id());
+        exit::install();
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        live.retain(|weak| weak.strong_count() > 0);
+        live.push(Arc::downgrade(&shared));
+        drop(live);
         AsyncHook {
-            worker_id: Some(worker.thread().id()),
             worker: Some(worker),
             shared,
             levels,
-            flush_timeout: Duration::from_secs(5),
         }
     }
 
@@ -155,10 +172,11 @@ impl AsyncHook {
         self
     }
 
-    /// How long [`flush`](Hook::flush) waits for the queue to drain (default 5 s).
+    /// How long [`flush`](Hook::flush), dropping the hook, and the end of the process wait
+    /// for the queue to drain (default 5 s).
     #[must_use]
-    pub fn flush_timeout(mut self, timeout: Duration) -> AsyncHook {
-        self.flush_timeout = timeout;
+    pub fn flush_timeout(self, timeout: Duration) -> AsyncHook {
+        self.shared.lock().flush_timeout = timeout;
         self
     }
 
@@ -176,6 +194,68 @@ impl AsyncHook {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn flush_timeout(&self) -> Duration {
+        self.lock().flush_timeout
+    }
+
+    /// Whether this is the worker's thread, which must not wait for itself.
+    fn on_worker(&self) -> bool {
+        self.worker.get() == Some(&std::thread::current().id())
+    }
+
+    /// Reports the records dropped (the queue was full) since the last report.
+    fn report_drops(&self) {
+        let dropped = self.unreported.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            report(format_args!(
+                "async hook {} dropped {dropped} records: its queue was full",
+                self.name
+            ));
+        }
+    }
+
+    /// Waits until every record queued before this call is handled, or the flush timeout
+    /// passed; returns how many were still waiting then. Returns at once on the worker's
+    /// own thread.
+    fn drain(&self) -> Result<(), u64> {
+        if self.on_worker() {
+            return Ok(());
+        }
+        let mut queue = self.lock();
+        let deadline = Instant::now() + queue.flush_timeout;
+        let target = queue.queued;
+        while queue.handled < target {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(target - queue.handled);
+            }
+            queue = self
+                .handled
+                .wait_timeout(queue, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        Ok(())
+    }
+
+    /// What the end of the process does for a hook no logger flushed in this exit (its
+    /// logger is gone): drains it, flushes the inner hook, reports what was not delivered.
+    fn drain_at_exit(&self) {
+        self.report_drops();
+        match self.drain() {
+            Ok(()) => {
+                if let Err(e) = Registered::flush_hook(self.name, &*self.inner) {
+                    report(format_args!("{e}"));
+                }
+            }
+            Err(waiting) => report(format_args!(
+                "async hook {}: {waiting} records not delivered at exit: still queued after {:?}",
+                self.name,
+                self.flush_timeout()
+            )),
+        }
     }
 
     /// The worker: takes records in batches and fires the inner hook on each.
@@ -248,53 +328,62 @@ impl Hook for AsyncHook {
     /// If the queue did not drain within the flush timeout, or the inner flush failed.
     fn flush(&self) -> Result<(), Error> {
         let shared = &*self.shared;
-        let dropped = shared.unreported.swap(0, Ordering::Relaxed);
-        if dropped > 0 {
-            report(format_args!(
-                "async hook {} dropped {dropped} records: its queue was full",
-                shared.name
-            ));
+        shared
+            .flushed_in
+            .store(exit::exit_epoch(), Ordering::SeqCst);
+        shared.report_drops();
+        // From the worker itself (the inner hook flushed the logger), `drain` does not
+        // wait: waiting for the worker would never end.
+        if let Err(waiting) = shared.drain() {
+            return Err(Error::new(format!(
+                "async hook {} did not drain within {:?}: {waiting} records still queued",
+                shared.name,
+                shared.flush_timeout()
+            )));
         }
-        if Some(std::thread::current().id()) == self.worker_id {
-            // Flushing from the worker itself (the inner hook flushed the logger):
-            // waiting for the worker would never end.
-            return shared.inner.flush();
-        }
-        let deadline = Instant::now() + self.flush_timeout;
-        let mut queue = shared.lock();
-        let target = queue.queued;
-        while queue.handled < target {
-            let now = Instant::now();
-            if now >= deadline {
-                let waiting = target - queue.handled;
-                return Err(Error::new(format!(
-                    "async hook {} did not drain within {:?}: {waiting} records still queued",
-                    shared.name, self.flush_timeout
-                )));
-            }
-            queue = shared
-                .handled
-                .wait_timeout(queue, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        drop(queue);
         shared.inner.flush()
     }
 }
 
 impl Drop for AsyncHook {
-    /// Lets the worker drain the queue, then joins it.
+    /// Lets the worker drain the queue, up to the flush timeout, then joins it. On the
+    /// worker's own thread (it dropped the last handle of the logger that owned this
+    /// hook) it cannot wait: the worker goes on draining, and the end of the process waits
+    /// for it (up to the flush timeout) or reports what it did not deliver.
     fn drop(&mut self) {
-        self.shared.lock().closing = true;
-        self.shared.arrived.notify_all();
-        self.shared.handled.notify_all();
-        if let Some(worker) = self.worker.take() {
-            // The worker may itself drop the last handle (it held the last record of a
-            // logger that owned this hook); it cannot join itself.
-            if Some(std::thread::current().id()) != self.worker_id {
+        let shared = &*self.shared;
+        shared.lock().closing = true;
+        shared.arrived.notify_all();
+        shared.handled.notify_all();
+        let Some(worker) = self.worker.take() else {
+            return;
+        };
+        match shared.drain() {
+            Ok(()) if !shared.on_worker() => {
                 let _ = worker.join();
             }
+            Ok(()) => {}
+            Err(waiting) => report(format_args!(
+                "async hook {} dropped with {waiting} records still queued after {:?}; its worker goes on, and the end of the process waits for it",
+                shared.name,
+                shared.flush_timeout()
+            )),
+        }
+    }
+}
+
+/// Drains, at the end of the process, every `AsyncHook` that the exit flush `epoch` did
+/// not flush through a logger (its logger is gone), reporting what it could not deliver.
+pub(crate) fn drain_unflushed(epoch: u64) {
+    let live: Vec<Arc<Shared>> = LIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    for shared in live {
+        if shared.flushed_in.load(Ordering::SeqCst) != epoch {
+            shared.drain_at_exit();
         }
     }
 }

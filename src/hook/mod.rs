@@ -13,6 +13,7 @@ use crate::level::Level;
 mod async_hook;
 mod default_fields;
 
+pub(crate) use async_hook::drain_unflushed;
 pub use async_hook::{AsyncHook, QueueFull};
 pub use default_fields::DefaultFields;
 
@@ -112,16 +113,18 @@ pub(crate) struct Registered {
 impl Registered {
     /// Flushes the hook, turning an error or a panic into an error that names it.
     fn flush_contained(&self) -> Result<(), Error> {
+        Registered::flush_hook(self.name, &*self.hook)
+    }
+
+    /// Flushes `hook`, named `name`, turning an error or a panic into an error that
+    /// names it.
+    pub(crate) fn flush_hook(name: &str, hook: &dyn Hook) -> Result<(), Error> {
         let _in_hook = InHook::enter(InHook::FLUSHING);
-        match catch_unwind(AssertUnwindSafe(|| self.hook.flush())) {
+        match catch_unwind(AssertUnwindSafe(|| hook.flush())) {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(Error::new(format!(
-                "flushing hook {} failed: {e}",
-                self.name
-            ))),
+            Ok(Err(e)) => Err(Error::new(format!("flushing hook {name} failed: {e}"))),
             Err(panic) => Err(Error::new(format!(
-                "flushing hook {} panicked: {}",
-                self.name,
+                "flushing hook {name} panicked: {}",
                 panic_message(&*panic)
             ))),
         }

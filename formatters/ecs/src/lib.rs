@@ -91,7 +91,8 @@ impl EcsFormatter {
         self
     }
 
-    /// `log.logger` (default: the caller's module, when known).
+    /// `log.logger` (default: the record's [target](hooklog::Entry::target), else the
+    /// caller's module, when known).
     pub fn logger_name(mut self, name: impl Into<String>) -> Self {
         self.logger_name = Some(name.into());
         self
@@ -183,6 +184,7 @@ impl Formatter for EcsFormatter {
         let logger = self
             .logger_name
             .as_deref()
+            .or_else(|| entry.target())
             .or_else(|| caller.and_then(|c| c.module));
         if let Some(logger) = logger {
             buf.extend_from_slice(b",\"log.logger\":");

@@ -553,7 +553,7 @@ fn async_hooks_of_dropped_loggers_lose_nothing_on_a_busy_machine() {
             })
         })
         .collect();
-    for run_number in 0..10 {
+    for run_number in 0..40 {
         let file = temp_dir(&format!("async-local-{run_number}")).join("app.log");
         let output = run("async-local", &file);
         assert_eq!(output.status.code(), Some(0), "{output:?}");

@@ -83,8 +83,8 @@ struct Shared {
     name: &'static str,
     inner: Box<dyn Hook>,
     worker: OnceLock<ThreadId>,
-    /// The exit flush this hook was last flushed in (see [`exit::exit_epoch`]), so that
-    /// the exit drains it once.
+    /// The exit flush (see [`exit::exit_epoch`]) in which a flush off the worker last
+    /// drained this hook, so that the exit drains it once.
     flushed_in: AtomicU64,
     queue: Mutex<Queue>,
     /// Signalled when records arrive or the hook is closing.
@@ -328,12 +328,17 @@ impl Hook for AsyncHook {
     /// If the queue did not drain within the flush timeout, or the inner flush failed.
     fn flush(&self) -> Result<(), Error> {
         let shared = &*self.shared;
+        shared.report_drops();
+        // From the worker itself (it dropped its logger's last handle, or the inner hook
+        // flushed the logger) nothing can wait for the queue: waiting for the worker would
+        // never end. The end of the process still drains it, so only a flush that waits
+        // counts as this exit's.
+        if shared.on_worker() {
+            return shared.inner.flush();
+        }
         shared
             .flushed_in
             .store(exit::exit_epoch(), Ordering::SeqCst);
-        shared.report_drops();
-        // From the worker itself (the inner hook flushed the logger), `drain` does not
-        // wait: waiting for the worker would never end.
         if let Err(waiting) = shared.drain() {
             return Err(Error::new(format!(
                 "async hook {} did not drain within {:?}: {waiting} records still queued",

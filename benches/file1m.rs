@@ -16,7 +16,7 @@ use hooklog::{JsonFormatter, Logger, MemoryOut, Overflow};
 #[path = "common/fields10.rs"]
 mod fields10;
 
-use fields10::{hooklog_emit, hooklog_fields10};
+use fields10::{hooklog_emit, hooklog_fields10, slog_fields10, spdlog_fields10, tracing_fields10};
 
 /// One crate's setup: logs `n` records into the file at the path, returns when they are
 /// all handed to it.
@@ -150,19 +150,7 @@ fn tracing_non_blocking(path: &Path, n: u64) {
         .finish();
     tracing::subscriber::with_default(subscriber, || {
         for _ in 0..n {
-            tracing::info!(
-                int = 1i64,
-                int64 = 123456789i64,
-                float = 3.14159,
-                string = "hello world",
-                bool = true,
-                error = "fail",
-                user = "alice@example.com",
-                path = "/api/v1/users/42",
-                status = 200u64,
-                latency_ms = 12.5,
-                "request handled"
-            );
+            tracing_fields10!(info);
         }
     });
     drop(guard); // waits for the worker to write everything
@@ -178,11 +166,7 @@ fn slog_async(path: &Path, n: u64) {
         .build_with_guard();
     let logger = slog::Logger::root(drain.fuse(), slog::o!());
     for _ in 0..n {
-        slog::info!(logger, "request handled";
-            "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
-            "string" => "hello world", "bool" => true, "error" => "fail",
-            "user" => "alice@example.com", "path" => "/api/v1/users/42",
-            "status" => 200u64, "latency_ms" => 12.5);
+        slog_fields10!(info, logger);
     }
     drop(logger);
     drop(guard); // joins the worker, which drops (and so flushes) the writer
@@ -208,10 +192,7 @@ fn spdlog_async(path: &Path, n: u64) {
         .build()
         .expect("spdlog logger");
     for _ in 0..n {
-        spdlog::info!(logger: logger, "request handled", kv: {
-            int = 1i64, int64 = 123456789i64, float = 3.14159, string = "hello world",
-            bool = true, error = "fail", user = "alice@example.com",
-            path = "/api/v1/users/42", status = 200u64, latency_ms = 12.5 });
+        spdlog_fields10!(info, &logger);
     }
     logger.flush();
     drop(logger);

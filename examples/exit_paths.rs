@@ -49,18 +49,52 @@ impl Hook for FlushProbe {
     }
 }
 
-/// Appends each record's `n` to a file, slowly, as a network hook would.
-struct SlowFileHook(std::sync::Mutex<std::fs::File>);
+/// Appends each record's `n` to the file `{path}.async`, taking `delay` per record as a
+/// network destination would; a gated one first holds its first record until [`GATE`]
+/// opens, so its worker is busy (and holds a handle to its logger) when the test chooses.
+struct NumberFile {
+    file: std::sync::Mutex<std::fs::File>,
+    delay: Duration,
+    gated: bool,
+}
 
-impl Hook for SlowFileHook {
+impl NumberFile {
+    fn new(path: &str, delay: Duration) -> Self {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(format!("{path}.async"))
+            .expect("open the async hook's file");
+        NumberFile {
+            file: std::sync::Mutex::new(file),
+            delay,
+            gated: false,
+        }
+    }
+
+    fn gated(self) -> Self {
+        NumberFile {
+            gated: true,
+            ..self
+        }
+    }
+}
+
+impl Hook for NumberFile {
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        std::thread::sleep(Duration::from_micros(20));
+        if self.gated && !HOLDING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let mut open = GATE.0.lock().map_err(|_| Error::new("poisoned"))?;
+            while !*open {
+                open = GATE.1.wait(open).map_err(|_| Error::new("poisoned"))?;
+            }
+        }
+        std::thread::sleep(self.delay);
         let n = entry
             .fields()
             .get("n")
             .and_then(|v| v.as_u64())
             .unwrap_or(u64::MAX);
-        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
+        let mut file = self.file.lock().map_err(|_| Error::new("poisoned"))?;
         writeln!(file, "level=info n={n}")?;
         Ok(())
     }
@@ -89,39 +123,23 @@ impl Hook for Stuck {
     }
 }
 
-/// Holds its first record until [`GATE`] opens, then takes 1 ms per record, appending
-/// each record's `n` to a file: a slow destination whose worker is busy with a record
-/// (and so holds a handle to its logger) at a moment the test chooses.
-struct GatedFileHook(std::sync::Mutex<std::fs::File>);
-
 /// Opened by `main` once it dropped its logger.
 static GATE: (std::sync::Mutex<bool>, std::sync::Condvar) =
     (std::sync::Mutex::new(false), std::sync::Condvar::new());
 /// Set once the hook holds its first record.
 static HOLDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-impl Hook for GatedFileHook {
-    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        if !HOLDING.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            let mut open = GATE.0.lock().map_err(|_| Error::new("poisoned"))?;
-            while !*open {
-                open = GATE.1.wait(open).map_err(|_| Error::new("poisoned"))?;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(1));
-        let n = entry
-            .fields()
-            .get("n")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(u64::MAX);
-        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
-        writeln!(file, "level=info n={n}")?;
-        Ok(())
-    }
-}
-
 /// Set when the gated logger is gone: a hook of its own is dropped with it.
 static LOGGER_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Opens [`GATE`], then waits until the gated worker dropped its logger's last handle.
+fn open_the_gate_until_the_logger_is_gone() {
+    *GATE.0.lock().expect("the gate") = true;
+    GATE.1.notify_all();
+    while !LOGGER_GONE.load(std::sync::atomic::Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+}
 
 /// Does nothing but say, by being dropped, that its logger is gone.
 struct Sentinel;
@@ -138,31 +156,9 @@ impl Drop for Sentinel {
     }
 }
 
-/// Takes 1 ms per record, appending each record's `n` to a file.
-struct SlowNumbers(std::sync::Mutex<std::fs::File>);
-
-impl Hook for SlowNumbers {
-    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        std::thread::sleep(Duration::from_millis(1));
-        let n = entry
-            .fields()
-            .get("n")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(u64::MAX);
-        let mut file = self.0.lock().map_err(|_| Error::new("poisoned"))?;
-        writeln!(file, "level=info n={n}")?;
-        Ok(())
-    }
-}
-
 /// Logs 2,000 records through a local logger with a slow `AsyncHook`, then returns.
 fn log_through_a_local_async_hook(path: &str) {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(format!("{path}.async"))
-        .expect("open the async hook's file");
-    let hook = AsyncHook::new(SlowNumbers(std::sync::Mutex::new(file)))
+    let hook = AsyncHook::new(NumberFile::new(path, Duration::from_millis(1)))
         .capacity(10)
         .on_full(hooklog::QueueFull::DropNewest);
     let logger = Logger::builder().no_out().hook(hook).build();
@@ -172,12 +168,7 @@ fn log_through_a_local_async_hook(path: &str) {
 /// Logs 2,000 records through a logger of its own, whose `AsyncHook` worker is held
 /// on the first record until the logger is dropped.
 fn log_through_a_gated_async_hook(path: &str) {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(format!("{path}.async"))
-        .expect("open the async hook's file");
-    let hook = AsyncHook::new(GatedFileHook(std::sync::Mutex::new(file)))
+    let hook = AsyncHook::new(NumberFile::new(path, Duration::from_millis(1)).gated())
         .capacity(10)
         .on_full(hooklog::QueueFull::DropNewest);
     let logger = Logger::builder().no_out().hook(hook).hook(Sentinel).build();
@@ -390,12 +381,10 @@ fn main() {
             }
         }
         "async-exit" => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(format!("{path}.async"))
-                .expect("open the async hook's file");
-            logger.add_hook(AsyncHook::new(SlowFileHook(std::sync::Mutex::new(file))));
+            logger.add_hook(AsyncHook::new(NumberFile::new(
+                path,
+                Duration::from_micros(20),
+            )));
             log_records(&logger, 0..1000);
             std::process::exit(0);
         }
@@ -428,12 +417,7 @@ fn main() {
         "async-local" => log_through_a_local_async_hook(path),
         "async-last-handle" => {
             log_through_a_gated_async_hook(path);
-            *GATE.0.lock().expect("the gate") = true;
-            GATE.1.notify_all();
-            // The worker drops the logger's last handle once it handled the record it held.
-            while !LOGGER_GONE.load(std::sync::atomic::Ordering::SeqCst) {
-                std::thread::yield_now();
-            }
+            open_the_gate_until_the_logger_is_gone();
             // Returning ends the process while the worker is still handling its queue.
         }
         "caught-panic" => {

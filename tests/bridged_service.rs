@@ -23,21 +23,22 @@ fn run(env: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
+/// How many of `lines` came from `target`.
+fn from(lines: &[String], target: &str) -> usize {
+    lines
+        .iter()
+        .filter(|l| {
+            l.contains(&format!(" target={target}")) || l.contains(&format!(" target=\"{target}"))
+        })
+        .count()
+}
+
 #[test]
 fn dependencies_records_arrive_filtered_by_target() {
     // The default filter: tiny_http's debug records show, ureq's (warn) do not.
     let lines = run(&[]);
-    let from = |target: &str| {
-        lines
-            .iter()
-            .filter(|l| {
-                l.contains(&format!(" target={target}"))
-                    || l.contains(&format!(" target=\"{target}"))
-            })
-            .count()
-    };
-    assert!(from("tiny_http") >= 1, "{lines:#?}");
-    assert_eq!(from("ureq"), 0, "{lines:#?}");
+    assert!(from(&lines, "tiny_http") >= 1, "{lines:#?}");
+    assert_eq!(from(&lines, "ureq"), 0, "{lines:#?}");
     // `tracing` events carry their span's fields; hooklog's records their own.
     assert!(
         lines.iter().any(|l| l.contains(
@@ -52,17 +53,8 @@ fn dependencies_records_arrive_filtered_by_target() {
 
     // HOOKLOG_LOG decides: ureq's debug records now show, tiny_http's are off.
     let lines = run(&[("HOOKLOG_LOG", "debug,tiny_http=off")]);
-    let from = |target: &str| {
-        lines
-            .iter()
-            .filter(|l| {
-                l.contains(&format!(" target={target}"))
-                    || l.contains(&format!(" target=\"{target}"))
-            })
-            .count()
-    };
-    assert_eq!(from("tiny_http"), 0, "{lines:#?}");
-    assert!(from("ureq") >= 1, "{lines:#?}");
+    assert_eq!(from(&lines, "tiny_http"), 0, "{lines:#?}");
+    assert!(from(&lines, "ureq") >= 1, "{lines:#?}");
 
     // HOOKLOG_FORMAT=json: every line is a JSON record.
     for line in run(&[("HOOKLOG_FORMAT", "json")]) {

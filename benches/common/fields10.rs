@@ -1,5 +1,6 @@
-//! The fields10 and request10 records as hooklog logs them, the same in every benchmark,
-//! in both of hooklog's forms: a level macro (`level`) and `log_fields!` (`lazy`).
+//! The fields10 and request10 records, the same in every benchmark: as hooklog logs them,
+//! in both of its forms (a level macro, `level`, and `log_fields!`, `lazy`), and as
+//! tracing, slog and spdlog-rs log fields10.
 
 /// Logs the fields10 record at `$level` through `$logger`: message "request handled",
 /// then int=1 (i64), int64=123456789, float=3.14159, string="hello world", bool=true,
@@ -45,5 +46,51 @@ macro_rules! hooklog_emit {
     };
 }
 
-#[allow(unused_imports)] // the single-purpose benches use only fields10
-pub(crate) use {hooklog_emit, hooklog_fields10, hooklog_request10};
+#[allow(unused_macros)] // only the benches that compare peers use these
+/// The fields10 record through tracing's `$level!` macro.
+macro_rules! tracing_fields10 {
+    ($level:ident) => {
+        tracing::$level!(
+            int = 1i64,
+            int64 = 123456789i64,
+            float = 3.14159,
+            string = "hello world",
+            bool = true,
+            error = "fail",
+            user = "alice@example.com",
+            path = "/api/v1/users/42",
+            status = 200u64,
+            latency_ms = 12.5,
+            "request handled"
+        )
+    };
+}
+
+#[allow(unused_macros)]
+/// The fields10 record through slog's `$level!` macro.
+macro_rules! slog_fields10 {
+    ($level:ident, $logger:expr) => {
+        slog::$level!($logger, "request handled";
+            "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
+            "string" => "hello world", "bool" => true, "error" => "fail",
+            "user" => "alice@example.com", "path" => "/api/v1/users/42",
+            "status" => 200u64, "latency_ms" => 12.5)
+    };
+}
+
+#[allow(unused_macros)]
+/// The fields10 record through spdlog-rs's `$level!` macro, as key-values.
+macro_rules! spdlog_fields10 {
+    ($level:ident, $logger:expr) => {
+        spdlog::$level!(logger: $logger, "request handled", kv: {
+            int = 1i64, int64 = 123456789i64, float = 3.14159, string = "hello world",
+            bool = true, error = "fail", user = "alice@example.com",
+            path = "/api/v1/users/42", status = 200u64, latency_ms = 12.5 })
+    };
+}
+
+#[allow(unused_imports)] // the single-purpose benches use only hooklog's fields10
+pub(crate) use {
+    hooklog_emit, hooklog_fields10, hooklog_request10, slog_fields10, spdlog_fields10,
+    tracing_fields10,
+};

@@ -18,7 +18,10 @@ use hooklog::{JsonFormatter, Level, Logger, TextFormatter, fields};
 use slog::Drain;
 
 mod fields10;
-pub(crate) use fields10::{hooklog_emit, hooklog_fields10, hooklog_request10};
+pub(crate) use fields10::{
+    hooklog_emit, hooklog_fields10, hooklog_request10, slog_fields10, spdlog_fields10,
+    tracing_fields10,
+};
 
 /// A request as a service holds it: what request10 logs, borrowed at the call.
 pub(crate) struct Request {
@@ -317,23 +320,6 @@ fn tracing_cases() -> Vec<Case> {
             .with_writer(io::sink)
             .finish(),
     );
-    macro_rules! fields10 {
-        ($level:ident) => {
-            tracing::$level!(
-                int = 1i64,
-                int64 = 123456789i64,
-                float = 3.14159,
-                string = "hello world",
-                bool = true,
-                error = "fail",
-                user = "alice@example.com",
-                path = "/api/v1/users/42",
-                status = 200u64,
-                latency_ms = 12.5,
-                "request handled"
-            )
-        };
-    }
     let on = |dispatch: &Dispatch, body: fn(u64)| {
         let dispatch = dispatch.clone();
         move |n| dispatcher::with_default(&dispatch, || body(n))
@@ -360,7 +346,7 @@ fn tracing_cases() -> Vec<Case> {
         case(
             "disabled",
             "tracing",
-            on(&json, |n| (0..n).for_each(|_| fields10!(debug))),
+            on(&json, |n| (0..n).for_each(|_| tracing_fields10!(debug))),
         ),
         case(
             "static",
@@ -372,7 +358,7 @@ fn tracing_cases() -> Vec<Case> {
         case(
             "fields10",
             "tracing",
-            on(&json, |n| (0..n).for_each(|_| fields10!(info))),
+            on(&json, |n| (0..n).for_each(|_| tracing_fields10!(info))),
         ),
         case("context10", "tracing", move |n| {
             dispatcher::with_default(&context_dispatch, || {
@@ -383,7 +369,7 @@ fn tracing_cases() -> Vec<Case> {
         case(
             "text10",
             "tracing",
-            on(&text, |n| (0..n).for_each(|_| fields10!(info))),
+            on(&text, |n| (0..n).for_each(|_| tracing_fields10!(info))),
         ),
         case("request10", "tracing", move |n| {
             dispatcher::with_default(&request_dispatch, || {
@@ -430,15 +416,6 @@ fn slog_cases() -> Vec<Case> {
         "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159, "string" => "hello world",
         "bool" => true, "error" => "fail", "user" => "alice@example.com",
         "path" => "/api/v1/users/42", "status" => 200u64, "latency_ms" => 12.5));
-    macro_rules! fields10 {
-        ($level:ident, $logger:expr) => {
-            slog::$level!($logger, "request handled";
-                "int" => 1i64, "int64" => 123456789i64, "float" => 3.14159,
-                "string" => "hello world", "bool" => true, "error" => "fail",
-                "user" => "alice@example.com", "path" => "/api/v1/users/42",
-                "status" => 200u64, "latency_ms" => 12.5)
-        };
-    }
     let (j1, j2, j3, j4) = (json.clone(), json.clone(), json.clone(), json);
     let request = Request::new();
     vec![
@@ -453,19 +430,19 @@ fn slog_cases() -> Vec<Case> {
             }
         }),
         case("disabled", "slog", move |n| {
-            (0..n).for_each(|_| fields10!(debug, j1))
+            (0..n).for_each(|_| slog_fields10!(debug, j1))
         }),
         case("static", "slog", move |n| {
             (0..n).for_each(|_| slog::info!(j2, "request handled"))
         }),
         case("fields10", "slog", move |n| {
-            (0..n).for_each(|_| fields10!(info, j3))
+            (0..n).for_each(|_| slog_fields10!(info, j3))
         }),
         case("context10", "slog", move |n| {
             (0..n).for_each(|_| slog::info!(context, "request handled"))
         }),
         case("text10", "slog", move |n| {
-            (0..n).for_each(|_| fields10!(info, text))
+            (0..n).for_each(|_| slog_fields10!(info, text))
         }),
     ]
 }
@@ -491,24 +468,16 @@ fn spdlog_cases() -> Vec<Case> {
     }
     let json = logger(JsonFormatter::new());
     let text = logger(FullFormatter::new());
-    macro_rules! fields10 {
-        ($level:ident, $logger:expr) => {
-            spdlog::$level!(logger: $logger, "request handled", kv: {
-                int = 1i64, int64 = 123456789i64, float = 3.14159, string = "hello world",
-                bool = true, error = "fail", user = "alice@example.com",
-                path = "/api/v1/users/42", status = 200u64, latency_ms = 12.5 })
-        };
-    }
     let (j1, j2) = (json.clone(), json);
     vec![
         case("disabled", "spdlog-rs", move |n| {
-            (0..n).for_each(|_| fields10!(debug, j1))
+            (0..n).for_each(|_| spdlog_fields10!(debug, j1))
         }),
         case("static", "spdlog-rs", move |n| {
             (0..n).for_each(|_| spdlog::info!(logger: j2, "request handled"))
         }),
         case("text10", "spdlog-rs", move |n| {
-            (0..n).for_each(|_| fields10!(info, text))
+            (0..n).for_each(|_| spdlog_fields10!(info, text))
         }),
     ]
 }

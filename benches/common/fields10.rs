@@ -1,6 +1,7 @@
 //! The fields10 and request10 records, the same in every benchmark: as hooklog logs them,
 //! in both of its forms (a level macro, `level`, and `log_fields!`, `lazy`), and as
 //! tracing, slog and spdlog-rs log fields10.
+#![allow(unused_macros, unused_imports)] // each bench uses a part
 
 /// Logs the fields10 record at `$level` through `$logger`: message "request handled",
 /// then int=1 (i64), int64=123456789, float=3.14159, string="hello world", bool=true,
@@ -19,7 +20,6 @@ macro_rules! hooklog_fields10 {
     };
 }
 
-#[allow(unused_macros)] // the single-purpose benches use only fields10
 /// Logs the request10 record: the fields10 values taken from a borrowed
 /// `Request` (`benches/common/mod.rs`), its strings borrowed and its error given by `Display`.
 macro_rules! hooklog_request10 {
@@ -46,11 +46,18 @@ macro_rules! hooklog_emit {
     };
 }
 
-#[allow(unused_macros)] // only the benches that compare peers use these
-/// The fields10 record through tracing's `$level!` macro.
+/// The fields10 record through tracing's `$level!` macro; `tracing_fields10!(span "name")`
+/// is an Info span with the same ten fields.
 macro_rules! tracing_fields10 {
     ($level:ident) => {
-        tracing::$level!(
+        tracing_fields10!(@call $level, [], [, "request handled"])
+    };
+    (span $name:literal) => {
+        tracing_fields10!(@call info_span, [$name,], [])
+    };
+    (@call $macro:ident, [$($before:tt)*], [$($after:tt)*]) => {
+        tracing::$macro!(
+            $($before)*
             int = 1i64,
             int64 = 123456789i64,
             float = 3.14159,
@@ -60,13 +67,12 @@ macro_rules! tracing_fields10 {
             user = "alice@example.com",
             path = "/api/v1/users/42",
             status = 200u64,
-            latency_ms = 12.5,
-            "request handled"
+            latency_ms = 12.5
+            $($after)*
         )
     };
 }
 
-#[allow(unused_macros)]
 /// The fields10 record through slog's `$level!` macro.
 macro_rules! slog_fields10 {
     ($level:ident, $logger:expr) => {
@@ -78,7 +84,6 @@ macro_rules! slog_fields10 {
     };
 }
 
-#[allow(unused_macros)]
 /// The fields10 record through spdlog-rs's `$level!` macro, as key-values.
 macro_rules! spdlog_fields10 {
     ($level:ident, $logger:expr) => {
@@ -89,7 +94,6 @@ macro_rules! spdlog_fields10 {
     };
 }
 
-#[allow(unused_imports)] // the single-purpose benches use only hooklog's fields10
 pub(crate) use {
     hooklog_emit, hooklog_fields10, hooklog_request10, slog_fields10, spdlog_fields10,
     tracing_fields10,

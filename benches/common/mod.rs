@@ -327,21 +327,7 @@ fn tracing_cases() -> Vec<Case> {
     let context_dispatch = json.clone();
     let request_dispatch = json.clone();
     let request = Request::new();
-    let span = dispatcher::with_default(&json, || {
-        tracing::info_span!(
-            "request",
-            int = 1i64,
-            int64 = 123456789i64,
-            float = 3.14159,
-            string = "hello world",
-            bool = true,
-            error = "fail",
-            user = "alice@example.com",
-            path = "/api/v1/users/42",
-            status = 200u64,
-            latency_ms = 12.5
-        )
-    });
+    let span = dispatcher::with_default(&json, || tracing_fields10!(span "request"));
     vec![
         case(
             "disabled",

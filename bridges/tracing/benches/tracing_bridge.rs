@@ -12,6 +12,10 @@ use hooklog_test::{CountingAllocator, allocations_during};
 use tracing::Dispatch;
 use tracing_subscriber::layer::SubscriberExt;
 
+#[path = "../../../benches/common/fields10.rs"]
+mod fields10;
+use fields10::tracing_fields10;
+
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
@@ -43,19 +47,7 @@ fn events(n: u64) {
     );
     let _entered = span.enter();
     for _ in 0..n {
-        tracing::info!(
-            int = 1i64,
-            int64 = 123456789i64,
-            float = 3.14159,
-            string = "hello world",
-            bool = true,
-            error = "fail",
-            user = "alice@example.com",
-            path = "/api/v1/users/42",
-            status = 200u64,
-            latency_ms = 12.5,
-            "request handled"
-        );
+        tracing_fields10!(info);
     }
 }
 

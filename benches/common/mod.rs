@@ -8,7 +8,8 @@
 //! are `String`s, its error an `io::Error` written by `Display`), as a service logs them.
 //! hooklog runs in both of its forms: the level macros (`hooklog`) and `log_fields!`
 //! (`hooklog-log_fields`). disabled-target is the fields10 call at Info from a module its
-//! logger's filter keeps at Warn: dropped by its target, not its level.
+//! logger's filter keeps at Warn: dropped by its target, not its level. env_logger and
+//! log4rs are driven as `log`'s macros drive them, with the fields as `log` key-values.
 #![allow(clippy::approx_constant)] // float=3.14159 is part of the scenario
 
 use std::io;
@@ -76,7 +77,7 @@ pub(crate) const SCENARIOS: [&str; 9] = [
 ];
 
 /// What a peer cannot express, by scenario and crate.
-pub(crate) const NOT_EXPRESSIBLE: [(&str, &str, &str); 17] = [
+pub(crate) const NOT_EXPRESSIBLE: [(&str, &str, &str); 20] = [
     (
         "disabled-chain",
         "tracing",
@@ -134,6 +135,17 @@ pub(crate) const NOT_EXPRESSIBLE: [(&str, &str, &str); 17] = [
         "static and text only, as the comparison defines it",
     ),
     ("parallel10", "env_logger", "no JSON output"),
+    ("disabled-chain", "log4rs", "no chained form"),
+    (
+        "disabled",
+        "log4rs",
+        "a disabled level is `log`'s global check, not log4rs's",
+    ),
+    (
+        "context10",
+        "log4rs",
+        "no context loggers (its MDC holds strings per thread)",
+    ),
 ];
 
 fn case(
@@ -157,6 +169,7 @@ pub(crate) fn cases() -> Vec<Case> {
     cases.extend(slog_cases());
     cases.extend(spdlog_cases());
     cases.extend(env_logger_cases());
+    cases.extend(log4rs_cases());
     cases.extend(floor_cases());
     cases
 }
@@ -469,67 +482,152 @@ fn spdlog_cases() -> Vec<Case> {
 }
 
 fn env_logger_cases() -> Vec<Case> {
+    use log::Level::Info;
     use log::kv::Value;
-    use log::{Log, Record};
 
     let logger = || {
-        env_logger::Builder::new()
-            .target(env_logger::Target::Pipe(Box::new(io::sink())))
-            .filter_level(log::LevelFilter::Info)
-            .build()
+        Arc::new(
+            env_logger::Builder::new()
+                .target(env_logger::Target::Pipe(Box::new(io::sink())))
+                .filter_level(log::LevelFilter::Info)
+                .filter_module("bench::quiet", log::LevelFilter::Warn)
+                .build(),
+        )
     };
-    let (plain, text) = (logger(), logger());
-    let filtered = env_logger::Builder::new()
-        .target(env_logger::Target::Pipe(Box::new(io::sink())))
-        .filter_level(log::LevelFilter::Info)
-        .filter_module("bench", log::LevelFilter::Warn)
-        .build();
+    let (filtered, plain, text) = (logger(), logger(), logger());
     vec![
         case("disabled-target", "env_logger", move |n| {
             for _ in 0..n {
-                let record = Record::builder()
-                    .args(format_args!("request handled"))
-                    .level(log::Level::Info)
-                    .target("bench")
-                    .build();
-                if filtered.enabled(record.metadata()) {
-                    filtered.log(&record);
-                }
+                log_through(&*filtered, Info, "bench::quiet", &log_fields10())
             }
         }),
         case("static", "env_logger", move |n| {
+            let none: [(&str, Value<'_>); 0] = [];
             for _ in 0..n {
-                plain.log(
-                    &Record::builder()
-                        .args(format_args!("request handled"))
-                        .level(log::Level::Info)
-                        .target("bench")
-                        .build(),
-                );
+                log_through(&*plain, Info, "bench", &none)
             }
         }),
         case("text10", "env_logger", move |n| {
             for _ in 0..n {
-                let kvs: [(&str, Value); 10] = [
-                    ("int", Value::from(1i64)),
-                    ("int64", Value::from(123456789i64)),
-                    ("float", Value::from(3.14159)),
-                    ("string", Value::from("hello world")),
-                    ("bool", Value::from(true)),
-                    ("error", Value::from("fail")),
-                    ("user", Value::from("alice@example.com")),
-                    ("path", Value::from("/api/v1/users/42")),
-                    ("status", Value::from(200u64)),
-                    ("latency_ms", Value::from(12.5)),
+                log_through(&*text, Info, "bench", &log_fields10())
+            }
+        }),
+    ]
+}
+
+/// The ten fields as `log` key-values, for the peers behind the `log` facade.
+fn log_fields10() -> [(&'static str, log::kv::Value<'static>); 10] {
+    use log::kv::Value;
+    [
+        ("int", Value::from(1i64)),
+        ("int64", Value::from(123456789i64)),
+        ("float", Value::from(3.14159)),
+        ("string", Value::from("hello world")),
+        ("bool", Value::from(true)),
+        ("error", Value::from("fail")),
+        ("user", Value::from("alice@example.com")),
+        ("path", Value::from("/api/v1/users/42")),
+        ("status", Value::from(200u64)),
+        ("latency_ms", Value::from(12.5)),
+    ]
+}
+
+/// Logs "request handled" with `kvs` at `level` from `target` through `logger`, as `log`'s
+/// macros do once the global maximum level let the call through: `log` applies the
+/// logger's own filter.
+fn log_through(logger: &dyn log::Log, level: log::Level, target: &str, kvs: &dyn log::kv::Source) {
+    let record = log::Record::builder()
+        .args(format_args!("request handled"))
+        .level(level)
+        .target(target)
+        .key_values(kvs)
+        .build();
+    logger.log(&record);
+}
+
+/// A log4rs appender writing each encoded record to `io::sink()` under a lock, as its
+/// file appender writes to its file.
+#[derive(Debug)]
+struct SinkAppender {
+    encoder: Box<dyn log4rs::encode::Encode>,
+    writer: Mutex<log4rs::encode::writer::simple::SimpleWriter<io::Sink>>,
+}
+
+impl log4rs::append::Append for SinkAppender {
+    fn append(&self, record: &log::Record<'_>) -> anyhow::Result<()> {
+        let mut writer = self.writer.lock().expect("the sink");
+        self.encoder.encode(&mut *writer, record)
+    }
+
+    fn flush(&self) {}
+}
+
+fn log4rs_cases() -> Vec<Case> {
+    use log::Level::Info;
+    use log::kv::Value;
+    use log4rs::config::{Appender, Config, Logger, Root};
+    use log4rs::encode::json::JsonEncoder;
+    use log4rs::encode::pattern::PatternEncoder;
+
+    fn logger(encoder: impl log4rs::encode::Encode) -> Arc<log4rs::Logger> {
+        let appender = SinkAppender {
+            encoder: Box::new(encoder),
+            writer: Mutex::new(log4rs::encode::writer::simple::SimpleWriter(io::sink())),
+        };
+        let config = Config::builder()
+            .appender(Appender::builder().build("sink", Box::new(appender)))
+            .logger(Logger::builder().build("bench::quiet", log::LevelFilter::Warn))
+            .build(
+                Root::builder()
+                    .appender("sink")
+                    .build(log::LevelFilter::Info),
+            )
+            .expect("log4rs config");
+        Arc::new(log4rs::Logger::new(config))
+    }
+    let json = logger(JsonEncoder::new());
+    // Its pattern takes key-values one key at a time.
+    let text = logger(PatternEncoder::new(
+        "{d} {l} {t} - {m} int={K(int)} int64={K(int64)} float={K(float)} \
+         string={K(string)} bool={K(bool)} error={K(error)} user={K(user)} path={K(path)} \
+         status={K(status)} latency_ms={K(latency_ms)}{n}",
+    ));
+    let on = |logger: &Arc<log4rs::Logger>, target: &'static str| {
+        let logger = Arc::clone(logger);
+        move |n| {
+            for _ in 0..n {
+                log_through(&*logger, Info, target, &log_fields10())
+            }
+        }
+    };
+    let (static_json, request_json) = (Arc::clone(&json), Arc::clone(&json));
+    let request = Request::new();
+    vec![
+        case("disabled-target", "log4rs", on(&json, "bench::quiet")),
+        case("static", "log4rs", move |n| {
+            let none: [(&str, Value<'_>); 0] = [];
+            for _ in 0..n {
+                log_through(&*static_json, Info, "bench", &none)
+            }
+        }),
+        case("fields10", "log4rs", on(&json, "bench")),
+        case("text10", "log4rs", on(&text, "bench")),
+        case("request10", "log4rs", move |n| {
+            for _ in 0..n {
+                let r = &request;
+                let kvs: [(&str, Value<'_>); 10] = [
+                    ("int", Value::from(r.int)),
+                    ("int64", Value::from(r.int64)),
+                    ("float", Value::from(r.float)),
+                    ("string", Value::from(r.string.as_str())),
+                    ("bool", Value::from(r.bool)),
+                    ("error", Value::from_display(&r.error)),
+                    ("user", Value::from(r.user.as_str())),
+                    ("path", Value::from(r.path.as_str())),
+                    ("status", Value::from(r.status)),
+                    ("latency_ms", Value::from(r.latency_ms)),
                 ];
-                text.log(
-                    &Record::builder()
-                        .args(format_args!("request handled"))
-                        .level(log::Level::Info)
-                        .target("bench")
-                        .key_values(&kvs)
-                        .build(),
-                );
+                log_through(&*request_json, Info, "bench", &kvs)
             }
         }),
     ]

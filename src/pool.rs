@@ -2,6 +2,7 @@
 //! allocates nothing.
 
 use std::cell::RefCell;
+use std::thread::LocalKey;
 use std::time::SystemTime;
 
 use crate::entry::Caller;
@@ -90,13 +91,7 @@ impl Drop for Pooled {
             return;
         };
         data.reset();
-        let _ = FREE.try_with(|free| {
-            if let Ok(mut free) = free.try_borrow_mut()
-                && free.len() < MAX_KEPT_PER_THREAD
-            {
-                free.push(data);
-            }
-        });
+        push_free(&FREE, data, MAX_KEPT_PER_THREAD);
     }
 }
 
@@ -109,15 +104,36 @@ thread_local! {
     /// logging in parallel never contend on it (`benches/pool.rs` measures it against the
     /// shared `object-pool` and against no pooling).
     // Boxed so an entry, which moves through builder chains, moves a pointer.
-    #[allow(clippy::vec_box)]
-    static FREE: RefCell<Vec<Box<EntryData>>> = const { RefCell::new(Vec::new()) };
+    static FREE: FreeList<EntryData> = const { RefCell::new(Vec::new()) };
 }
 
 /// Takes empty entry storage from this thread's pool, allocating only when it is empty.
 pub(crate) fn take() -> Pooled {
-    let kept = FREE
-        .try_with(|free| free.try_borrow_mut().ok().and_then(|mut free| free.pop()))
+    Pooled(Some(
+        pop_free(&FREE).unwrap_or_else(|| Box::new(EntryData::new())),
+    ))
+}
+
+/// A thread's free list: emptied values, boxed, kept to be used again.
+pub(crate) type FreeList<T> = RefCell<Vec<Box<T>>>;
+
+/// A value kept in this thread's `list`, if there is one (and the thread is not exiting).
+#[inline]
+pub(crate) fn pop_free<T>(list: &'static LocalKey<FreeList<T>>) -> Option<Box<T>> {
+    list.try_with(|free| free.try_borrow_mut().ok().and_then(|mut free| free.pop()))
         .ok()
-        .flatten();
-    Pooled(Some(kept.unwrap_or_else(|| Box::new(EntryData::new()))))
+        .flatten()
+}
+
+/// Keeps `value` in this thread's `list` to be used again, unless the list holds `max`
+/// already (or the thread is exiting): then it is dropped.
+#[inline]
+pub(crate) fn push_free<T>(list: &'static LocalKey<FreeList<T>>, value: Box<T>, max: usize) {
+    let _ = list.try_with(|free| {
+        if let Ok(mut free) = free.try_borrow_mut()
+            && free.len() < max
+        {
+            free.push(value);
+        }
+    });
 }

@@ -9,6 +9,8 @@
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 
+use crate::pool::{FreeList, pop_free, push_free};
+
 /// Strings that grew past this are freed when dropped rather than kept, so one huge value
 /// does not pin its memory for the life of the thread. Values up to this size allocate
 /// nothing once warm; a larger one costs an allocation each time it is made.
@@ -21,8 +23,7 @@ const MAX_KEPT_PER_THREAD: usize = 256;
 thread_local! {
     /// This thread's empty strings, each keeping the capacity it grew to.
     // Boxed so the value that holds one is a thin pointer.
-    #[allow(clippy::vec_box)]
-    static FREE: RefCell<Vec<Box<String>>> = const { RefCell::new(Vec::new()) };
+    static FREE: FreeList<String> = const { RefCell::new(Vec::new()) };
 }
 
 /// A string whose storage comes from this thread's pool and goes back to it when dropped.
@@ -34,11 +35,7 @@ impl PooledString {
     /// An empty string from the pool; allocates only when the pool is empty.
     #[inline]
     pub(crate) fn new() -> PooledString {
-        let kept = FREE
-            .try_with(|free| free.try_borrow_mut().ok().and_then(|mut free| free.pop()))
-            .ok()
-            .flatten();
-        PooledString(ManuallyDrop::new(kept.unwrap_or_default()))
+        PooledString(ManuallyDrop::new(pop_free(&FREE).unwrap_or_default()))
     }
 
     /// A pooled copy of `s`.
@@ -76,12 +73,6 @@ impl Drop for PooledString {
             return;
         }
         string.clear();
-        let _ = FREE.try_with(|free| {
-            if let Ok(mut free) = free.try_borrow_mut()
-                && free.len() < MAX_KEPT_PER_THREAD
-            {
-                free.push(string);
-            }
-        });
+        push_free(&FREE, string, MAX_KEPT_PER_THREAD);
     }
 }

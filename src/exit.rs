@@ -12,18 +12,19 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError, TryLockError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use crate::error::report;
 use crate::hook::{in_hook, panic_message};
 use crate::logger;
 use crate::out;
+use crate::registry::Registry;
 
 type ExitHandler = Box<dyn FnOnce() + Send>;
 
 static EXIT_HANDLERS: Mutex<Vec<ExitHandler>> = Mutex::new(Vec::new());
-static LOGGERS: Mutex<Vec<Weak<logger::Shared>>> = Mutex::new(Vec::new());
+static LOGGERS: Registry<logger::Shared> = Registry::new();
 static INSTALL: Once = Once::new();
 /// Set by the first complete exit flush, so that the exit it precedes (`process::exit`,
 /// which runs the `atexit` handler) does not wait on the hooks a second time.
@@ -58,11 +59,9 @@ pub(crate) fn run_exit_handlers() {
 
 /// Remembers `logger` so the exit paths flush it while it lives, and makes sure the exit
 /// paths are in place.
-pub(crate) fn register(logger: Weak<logger::Shared>) {
+pub(crate) fn register(logger: &Arc<logger::Shared>) {
     install();
-    let mut loggers = lock(&LOGGERS);
-    loggers.retain(|l| l.strong_count() > 0);
-    loggers.push(logger);
+    LOGGERS.add(logger);
 }
 
 /// Flushes every live logger (out and hooks) and persists every `MemoryOut`. After one
@@ -75,8 +74,7 @@ pub(crate) fn flush_all_for_exit() {
         true => EXIT_EPOCH.fetch_add(1, Ordering::SeqCst) + 1,
         false => 0,
     };
-    let live: Vec<_> = lock(&LOGGERS).iter().filter_map(Weak::upgrade).collect();
-    for logger in live {
+    for logger in LOGGERS.live() {
         logger.flush_at_exit(hooks);
     }
     if hooks {

@@ -70,6 +70,7 @@ mod logger;
 mod macros;
 mod out;
 mod pool;
+mod registry;
 mod sampler;
 mod scratch;
 mod signals;

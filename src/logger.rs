@@ -782,7 +782,7 @@ impl LoggerBuilder {
             }),
             out: Mutex::new(self.out),
         });
-        exit::register(Arc::downgrade(&shared));
+        exit::register(&shared);
         let logger = Logger { shared };
         logger.filter_changed();
         logger

@@ -14,6 +14,7 @@ use crate::exit;
 use crate::level::Level;
 use crate::logger::{self, Logger};
 use crate::pool::Pooled;
+use crate::registry::Registry;
 
 /// The logger a queued record is handed with when its own logger is gone.
 static INERT: LazyLock<Logger> = LazyLock::new(|| Logger::builder().no_out().build());
@@ -77,7 +78,7 @@ pub struct AsyncHook {
 
 /// Every `AsyncHook` alive, for the exit paths: one whose logger is gone (its worker
 /// dropped the last handle) is still drained when the process ends.
-static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+static LIVE: Registry<Shared> = Registry::new();
 
 struct Shared {
     name: &'static str,
@@ -147,10 +148,7 @@ impl AsyncHook {
             .expect("start the async hook's worker thread");
         let _ = shared.worker.set(worker.thread().id());
         exit::install();
-        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        live.retain(|weak| weak.strong_count() > 0);
-        live.push(Arc::downgrade(&shared));
-        drop(live);
+        LIVE.add(&shared);
         AsyncHook {
             worker: Some(worker),
             shared,
@@ -380,13 +378,7 @@ impl Drop for AsyncHook {
 /// Drains, at the end of the process, every `AsyncHook` that the exit flush `epoch` did
 /// not flush through a logger (its logger is gone), reporting what it could not deliver.
 pub(crate) fn drain_unflushed(epoch: u64) {
-    let live: Vec<Arc<Shared>> = LIVE
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .filter_map(Weak::upgrade)
-        .collect();
-    for shared in live {
+    for shared in LIVE.live() {
         if shared.flushed_in.load(Ordering::SeqCst) != epoch {
             shared.drain_at_exit();
         }

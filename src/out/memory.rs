@@ -12,9 +12,10 @@ use crate::crash;
 use crate::error::{Error, report, write_stderr, write_stderr_bytes};
 use crate::exit::{self, lock_within};
 use crate::log_file::{AppendError, PreparedPath, append_whole};
+use crate::registry::Registry;
 
 /// Every `MemoryOut` that persists to a file, for the exit paths and the crash handler.
-static PERSISTED: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+static PERSISTED: Registry<Inner> = Registry::new();
 
 /// How long an exit path waits for a `MemoryOut` another thread holds.
 const EXIT_LOCK_WAIT: Duration = Duration::from_secs(2);
@@ -118,10 +119,7 @@ impl MemoryOut {
         }
         exit::install();
         crash::install();
-        let mut persisted = PERSISTED.lock().unwrap_or_else(PoisonError::into_inner);
-        persisted.retain(|weak| weak.strong_count() > 0);
-        persisted.push(Arc::downgrade(&self.inner));
-        drop(persisted);
+        PERSISTED.add(&self.inner);
         self
     }
 
@@ -314,13 +312,7 @@ impl Inner {
 
 /// Persists every `MemoryOut` that has a file; the exit paths call it.
 pub(crate) fn persist_all() {
-    let live: Vec<Arc<Inner>> = PERSISTED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .filter_map(Weak::upgrade)
-        .collect();
-    for inner in live {
+    for inner in PERSISTED.live() {
         inner.persist_within(EXIT_LOCK_WAIT);
     }
 }
@@ -328,7 +320,7 @@ pub(crate) fn persist_all() {
 /// Persists every `MemoryOut` that has a file, from the handler of the fatal `signal`:
 /// no allocation, no unbounded wait.
 pub(crate) fn persist_all_in_crash(signal: i32) {
-    let Some(persisted) = lock_within(&PERSISTED, CRASH_LOCK_WAIT) else {
+    let Some(persisted) = PERSISTED.lock_within(CRASH_LOCK_WAIT) else {
         write_stderr(format_args!(
             "hooklog: fatal signal {signal}: the list of MemoryOuts was locked by another thread; records in memory were not persisted\n"
         ));

@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use super::{Hook, InHook, Registered, fire_contained};
+use super::{Hook, InHook, fire_contained, flush_contained};
 use crate::entry::Entry;
 use crate::error::{Error, report};
 use crate::exit;
@@ -244,7 +244,7 @@ impl Shared {
         self.report_drops();
         match self.drain() {
             Ok(()) => {
-                if let Err(e) = Registered::flush_hook(self.name, &*self.inner) {
+                if let Err(e) = flush_contained(self.name, &*self.inner) {
                     report(format_args!("{e}"));
                 }
             }

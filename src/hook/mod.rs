@@ -111,25 +111,6 @@ pub(crate) struct Registered {
 }
 
 impl Registered {
-    /// Flushes the hook, turning an error or a panic into an error that names it.
-    fn flush_contained(&self) -> Result<(), Error> {
-        Registered::flush_hook(self.name, &*self.hook)
-    }
-
-    /// Flushes `hook`, named `name`, turning an error or a panic into an error that
-    /// names it.
-    pub(crate) fn flush_hook(name: &str, hook: &dyn Hook) -> Result<(), Error> {
-        let _in_hook = InHook::enter(InHook::FLUSHING);
-        match catch_unwind(AssertUnwindSafe(|| hook.flush())) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(Error::new(format!("flushing hook {name} failed: {e}"))),
-            Err(panic) => Err(Error::new(format!(
-                "flushing hook {name} panicked: {}",
-                panic_message(&*panic)
-            ))),
-        }
-    }
-
     pub(crate) fn new<H: Hook>(hook: H) -> Arc<Registered> {
         let mut levels = [false; Level::ALL.len()];
         for level in hook.levels() {
@@ -192,7 +173,7 @@ impl LevelHooks {
     pub fn flush(&self) -> Result<(), Error> {
         let mut first_error = None;
         for registered in &self.all {
-            if let Err(e) = registered.flush_contained() {
+            if let Err(e) = flush_contained(registered.name, &*registered.hook) {
                 first_error.get_or_insert(e);
             }
         }
@@ -227,7 +208,7 @@ impl LevelHooks {
     /// Flushes as [`flush`](LevelHooks::flush) does, reporting each error on stderr.
     pub(crate) fn flush_reporting(&self) {
         for registered in &self.all {
-            if let Err(e) = registered.flush_contained() {
+            if let Err(e) = flush_contained(registered.name, &*registered.hook) {
                 report(format_args!("{e}"));
             }
         }
@@ -300,6 +281,19 @@ pub(crate) fn fire_contained(name: &'static str, hook: &dyn Hook, entry: &mut En
             ("hook panicked", name),
             format_args!("hook {name} panicked: {}", panic_message(&*panic)),
         ),
+    }
+}
+
+/// Flushes `hook`, turning an error or a panic into an error that names it (`name`).
+pub(crate) fn flush_contained(name: &str, hook: &dyn Hook) -> Result<(), Error> {
+    let _in_hook = InHook::enter(InHook::FLUSHING);
+    match catch_unwind(AssertUnwindSafe(|| hook.flush())) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Error::new(format!("flushing hook {name} failed: {e}"))),
+        Err(panic) => Err(Error::new(format!(
+            "flushing hook {name} panicked: {}",
+            panic_message(&*panic)
+        ))),
     }
 }
 

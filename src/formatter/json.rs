@@ -277,7 +277,7 @@ impl JsonFormatter {
                     .fields()
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
-                let mut renamer = Renamer::new();
+                let mut renamer = Renamer::new(map, entry.fields(), present);
                 for (key, value, mark) in fields {
                     let clashes = map.clashes(key, mark, present);
                     if mark.json_plain && !clashes {
@@ -287,15 +287,7 @@ impl JsonFormatter {
                         let mut write = |key: &str| write_escaped(buf, key, html);
                         // Escaping keeps distinct keys distinct; only a clash renames.
                         match clashes {
-                            true => renamer.write_name(
-                                write,
-                                map,
-                                entry.fields(),
-                                key,
-                                present,
-                                true,
-                                false,
-                            ),
+                            true => renamer.write_name(write, key, true, false),
                             false => write(key),
                         }
                         buf.extend_from_slice(b"\":");

@@ -17,27 +17,43 @@ use crate::scratch;
 
 /// Renames the fields of one record that need it; made for each record (it costs nothing
 /// until a field needs a new name).
-pub(crate) struct Renamer {
+pub(crate) struct Renamer<'a> {
+    /// What a new name must differ from.
+    record: Taken<'a>,
     /// Whether this record renamed a field yet (and so owns this thread's `RENAMES`).
     started: bool,
 }
 
-impl Renamer {
-    pub(crate) fn new() -> Renamer {
-        Renamer { started: false }
+/// The names a record already has: its fixed keys (`present` says which are written) and
+/// its fields' keys.
+#[derive(Clone, Copy)]
+struct Taken<'a> {
+    map: &'a FieldMap,
+    fields: &'a Fields,
+    present: Present,
+}
+
+impl<'a> Renamer<'a> {
+    /// A renamer for the record whose fixed keys are named by `map` (those `present`) and
+    /// whose fields are `fields`.
+    pub(crate) fn new(map: &'a FieldMap, fields: &'a Fields, present: Present) -> Renamer<'a> {
+        Renamer {
+            record: Taken {
+                map,
+                fields,
+                present,
+            },
+            started: false,
+        }
     }
 
-    /// Writes, with `write`, the name the field `key` of `fields` is written under, given
-    /// that it `clashes` with a fixed key or (`sanitize`) the text formatter must replace
-    /// bytes in it.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes, with `write`, the name the field `key` is written under, given that it
+    /// `clashes` with a fixed key or (`sanitize`) the text formatter must replace bytes
+    /// in it.
     pub(crate) fn write_name(
         &mut self,
         write: impl FnOnce(&str),
-        map: &FieldMap,
-        fields: &Fields,
         key: &str,
-        present: Present,
         clashes: bool,
         sanitize: bool,
     ) {
@@ -47,7 +63,7 @@ impl Renamer {
                 renames.ends.clear();
                 self.started = true;
             }
-            write(renames.name(map, fields, key, present, clashes, sanitize));
+            write(renames.name(self.record, key, clashes, sanitize));
         });
     }
 }
@@ -71,16 +87,9 @@ thread_local! {
 }
 
 impl Renames {
-    /// The name the field `key` of `fields` is written under (see [`Renamer::write_name`]).
-    fn name(
-        &mut self,
-        map: &FieldMap,
-        fields: &Fields,
-        key: &str,
-        present: Present,
-        clashes: bool,
-        sanitize: bool,
-    ) -> &str {
+    /// The name the field `key` of `record` is written under (see
+    /// [`Renamer::write_name`]).
+    fn name(&mut self, record: Taken<'_>, key: &str, clashes: bool, sanitize: bool) -> &str {
         let start = self.names.len();
         if clashes {
             self.names.push_str("fields.");
@@ -90,7 +99,7 @@ impl Renames {
         } else {
             self.names.push_str(key);
         }
-        while self.taken(map, fields, key, start, present) {
+        while self.taken(record, key, start) {
             self.names.insert_str(start, "fields.");
         }
         self.ends.push(self.names.len());
@@ -99,14 +108,7 @@ impl Renames {
 
     /// Whether the name from `start` on is a fixed key's, another field's or one given
     /// before.
-    fn taken(
-        &self,
-        map: &FieldMap,
-        fields: &Fields,
-        key: &str,
-        start: usize,
-        present: Present,
-    ) -> bool {
+    fn taken(&self, record: Taken<'_>, key: &str, start: usize) -> bool {
         let name = &self.names[start..];
         let mut given_start = 0;
         let given_before = self.ends.iter().any(|&end| {
@@ -116,8 +118,8 @@ impl Renames {
         });
         // The field's own key is not taken: its key may be written as it is (`£` needs no
         // replacing, though keys with bytes that start C1 controls are checked).
-        let other_field = fields.contains_key(name) && name != key;
-        given_before || other_field || map.clashes(name, KeyMark::of(name), present)
+        let other_field = record.fields.contains_key(name) && name != key;
+        given_before || other_field || record.map.clashes(name, KeyMark::of(name), record.present)
     }
 }
 

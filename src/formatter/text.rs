@@ -338,15 +338,15 @@ impl TextFormatter {
             }
         }
         // The level is always written, so every field follows something.
-        let mut renamer = Renamer::new();
         let present = self.present(entry);
+        let mut renamer = Renamer::new(&self.field_map, entry.fields(), present);
         self.for_each_field(entry, |name, value, mark| {
             let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append_wrapped(buf, b" ", name.as_bytes(), b"=");
             } else {
                 buf.push(b' ');
-                self.write_renamed_key(buf, &mut renamer, entry, present, name, mark, clashes);
+                write_renamed_key(buf, &mut renamer, name, mark, clashes);
                 buf.push(b'=');
             }
             self.write_value(buf, value);
@@ -438,44 +438,19 @@ impl TextFormatter {
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_text(buf, errors);
         }
-        let mut renamer = Renamer::new();
         let present = self.present(entry);
+        let mut renamer = Renamer::new(&self.field_map, entry.fields(), present);
         self.for_each_field(entry, |name, value, mark| {
             let _ = write!(buf, " \x1b[{color}m");
             let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append(buf, name.as_bytes());
             } else {
-                self.write_renamed_key(buf, &mut renamer, entry, present, name, mark, clashes);
+                write_renamed_key(buf, &mut renamer, name, mark, clashes);
             }
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);
         });
-    }
-
-    /// Writes the key of a field that clashes with a fixed key or that logfmt cannot take
-    /// as it is, under the name `renames` gives it.
-    #[cold]
-    #[allow(clippy::too_many_arguments)]
-    fn write_renamed_key(
-        &self,
-        buf: &mut Vec<u8>,
-        renamer: &mut Renamer,
-        entry: &Entry,
-        present: Present,
-        name: &str,
-        mark: KeyMark,
-        clashes: bool,
-    ) {
-        renamer.write_name(
-            |renamed| buf.extend_from_slice(renamed.as_bytes()),
-            &self.field_map,
-            entry.fields(),
-            name,
-            present,
-            clashes,
-            !mark.logfmt_plain,
-        );
     }
 
     /// Calls `f` for every field that can be written, in insertion or key order, with
@@ -508,6 +483,24 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// Scratch for the sorted field order.
     static ORDER: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes the key of a field that clashes with a fixed key or that logfmt cannot take as
+/// it is, under the name `renamer` gives it.
+#[cold]
+fn write_renamed_key(
+    buf: &mut Vec<u8>,
+    renamer: &mut Renamer<'_>,
+    name: &str,
+    mark: KeyMark,
+    clashes: bool,
+) {
+    renamer.write_name(
+        |renamed| buf.extend_from_slice(renamed.as_bytes()),
+        name,
+        clashes,
+        !mark.logfmt_plain,
+    );
 }
 
 /// logrus's level colours: trace and debug gray, info cyan, warning yellow, the rest red.

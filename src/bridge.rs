@@ -6,7 +6,7 @@ use std::sync::{OnceLock, Weak};
 use crate::entry::Caller;
 use crate::error::Error;
 use crate::level::Level;
-use crate::logger::{Logger, Shared};
+use crate::logger::{Logger, Shared, write_message};
 use crate::value::{SharedStr, Value};
 
 /// The logger `log` records go to, once a bridge is installed.
@@ -142,30 +142,47 @@ impl log::Log for Bridge {
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        let logger = self.logger();
-        let level = from_log(record.level());
-        if !logger.is_enabled_for(level, record.target()) {
-            return;
-        }
-        let mut data = crate::pool::take();
-        let _ = record.key_values().visit(&mut Fields(&mut data.fields));
-        data.target = Some(match record.target() {
-            target if Some(target) == record.module_path_static() => {
-                SharedStr::from_static(record.module_path_static().unwrap_or_default())
-            }
-            target => SharedStr::copy_of(target),
-        });
-        let caller = record.file_static().map(|file| Caller {
-            file,
-            line: record.line().unwrap_or(0),
+        let target = Target {
+            text: record.target(),
             module: record.module_path_static(),
-        });
-        logger.dispatch(data, level, *record.args(), caller);
+        };
+        let Some(mut built) = self.logger().build_record(from_log(record.level()), target) else {
+            return;
+        };
+        let _ = record.key_values().visit(&mut Fields(built.fields_mut()));
+        write_message(built.message_mut(), *record.args());
+        if let Some(file) = record.file_static() {
+            let line = record.line().unwrap_or(0);
+            built = built.caller(Caller::at(file, line, record.module_path_static()));
+        }
+        built.log();
     }
 
     fn flush(&self) {
         if let Err(e) = self.logger().flush() {
             crate::error::report(format_args!("flushing for log: {e}"));
+        }
+    }
+}
+
+/// A `log` record's target: usually its module path, which is kept without a copy; any
+/// other text is copied, once the filter has kept the record.
+struct Target<'a> {
+    text: &'a str,
+    module: Option<&'static str>,
+}
+
+impl AsRef<str> for Target<'_> {
+    fn as_ref(&self) -> &str {
+        self.text
+    }
+}
+
+impl From<Target<'_>> for SharedStr {
+    fn from(target: Target<'_>) -> SharedStr {
+        match target.module {
+            Some(module) if module == target.text => SharedStr::from_static(module),
+            _ => SharedStr::copy_of(target.text),
         }
     }
 }

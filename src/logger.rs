@@ -345,9 +345,7 @@ impl Logger {
         caller: Option<Caller>,
     ) -> Pooled {
         data.message.clear();
-        if fmt::Write::write_fmt(&mut data.message, args).is_err() {
-            data.message.push_str("<message Display failed>");
-        }
+        write_message(&mut data.message, args);
         self.dispatch_written(data, level, caller)
     }
 
@@ -472,14 +470,18 @@ impl Logger {
     }
 
     /// A record at `level` from `target` for a bridge from another logging framework to
-    /// fill and log, or `None` if the filter drops it. See [`RecordBuilder`].
-    pub fn build_record(&self, level: Level, target: impl Into<Key>) -> Option<RecordBuilder<'_>> {
-        let target = target.into();
-        if !self.is_enabled_for(level, &target) {
+    /// fill and log, or `None` if the filter drops it (then `target` is never turned into
+    /// a [`Key`]). See [`RecordBuilder`].
+    pub fn build_record(
+        &self,
+        level: Level,
+        target: impl AsRef<str> + Into<Key>,
+    ) -> Option<RecordBuilder<'_>> {
+        if !self.is_enabled_for(level, target.as_ref()) {
             return None;
         }
         let mut data = pool::take();
-        data.target = Some(target);
+        data.target = Some(target.into());
         Some(RecordBuilder {
             logger: self,
             level,
@@ -811,6 +813,14 @@ fn is_terminal<W: Write + 'static>(out: &W) -> bool {
         file.is_terminal()
     } else {
         false
+    }
+}
+
+/// Writes a record's message (`args`) into `message`; a `Display` that fails leaves a
+/// note saying so.
+pub(crate) fn write_message(message: &mut String, args: fmt::Arguments<'_>) {
+    if fmt::Write::write_fmt(message, args).is_err() {
+        message.push_str("<message Display failed>");
     }
 }
 

@@ -141,7 +141,7 @@ struct ConfirmState {
     pending: BTreeMap<u64, Message>,
     pending_bytes: usize,
     /// Refused by the broker (nack): sent again.
-    refused: Vec<(u64, Message)>,
+    refused: Vec<Message>,
     delivered: u64,
     /// The link the pending records went out on; outcomes from older links are ignored.
     link: u64,
@@ -314,7 +314,7 @@ impl AmqpHook {
                     refused.len()
                 ),
             );
-            for (_, message) in refused.into_iter().rev() {
+            for message in refused.into_iter().rev() {
                 state.buffer.push_front(message);
             }
         }
@@ -560,7 +560,7 @@ impl Confirms {
                 Ok(false) => {
                     if let Some(message) = state.pending.remove(&seq) {
                         state.pending_bytes -= message.body.len();
-                        state.refused.push((seq, message));
+                        state.refused.push(message);
                     }
                 }
                 Err(_) => state.broken = true,

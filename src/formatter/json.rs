@@ -277,7 +277,8 @@ impl JsonFormatter {
                     .fields()
                     .iter_keys()
                     .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
-                let mut renamer = Renamer::new(map, entry.fields(), present);
+                // Made for the first key that needs a new name: most records have none.
+                let mut renamer = None;
                 for (key, value, mark) in fields {
                     let clashes = map.clashes(key, mark, present);
                     if mark.json_plain && !clashes {
@@ -287,7 +288,9 @@ impl JsonFormatter {
                         let mut write = |key: &str| write_escaped(buf, key, html);
                         // Escaping keeps distinct keys distinct; only a clash renames.
                         match clashes {
-                            true => renamer.write_name(write, key, true, false),
+                            true => renamer
+                                .get_or_insert_with(|| Renamer::new(map, entry.fields(), present))
+                                .write_name(write, key, true, false),
                             false => write(key),
                         }
                         buf.extend_from_slice(b"\":");

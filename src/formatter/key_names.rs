@@ -15,8 +15,8 @@ use super::field_map::Present;
 use crate::fields::{Fields, KeyMark};
 use crate::scratch;
 
-/// Renames the fields of one record that need it; made for each record (it costs nothing
-/// until a field needs a new name).
+/// Renames the fields of one record that need it; made for the first field of a record
+/// that does.
 pub(crate) struct Renamer<'a> {
     /// What a new name must differ from.
     record: Taken<'a>,

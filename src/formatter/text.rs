@@ -339,14 +339,17 @@ impl TextFormatter {
         }
         // The level is always written, so every field follows something.
         let present = self.present(entry);
-        let mut renamer = Renamer::new(&self.field_map, entry.fields(), present);
+        // Made for the first key that needs a new name: most records have none.
+        let mut renamer = None;
         self.for_each_field(entry, |name, value, mark| {
             let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append_wrapped(buf, b" ", name.as_bytes(), b"=");
             } else {
                 buf.push(b' ');
-                write_renamed_key(buf, &mut renamer, name, mark, clashes);
+                let renamer = renamer
+                    .get_or_insert_with(|| Renamer::new(&self.field_map, entry.fields(), present));
+                write_renamed_key(buf, renamer, name, mark, clashes);
                 buf.push(b'=');
             }
             self.write_value(buf, value);
@@ -439,14 +442,17 @@ impl TextFormatter {
             self.write_text(buf, errors);
         }
         let present = self.present(entry);
-        let mut renamer = Renamer::new(&self.field_map, entry.fields(), present);
+        // Made for the first key that needs a new name: most records have none.
+        let mut renamer = None;
         self.for_each_field(entry, |name, value, mark| {
             let _ = write!(buf, " \x1b[{color}m");
             let clashes = self.field_map.clashes(name, mark, present);
             if mark.logfmt_plain && !clashes {
                 append(buf, name.as_bytes());
             } else {
-                write_renamed_key(buf, &mut renamer, name, mark, clashes);
+                let renamer = renamer
+                    .get_or_insert_with(|| Renamer::new(&self.field_map, entry.fields(), present));
+                write_renamed_key(buf, renamer, name, mark, clashes);
             }
             buf.extend_from_slice(b"\x1b[0m=");
             self.write_value(buf, value);

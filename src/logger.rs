@@ -818,6 +818,7 @@ fn is_terminal<W: Write + 'static>(out: &W) -> bool {
 
 /// Writes a record's message (`args`) into `message`; a `Display` that fails leaves a
 /// note saying so.
+#[inline]
 pub(crate) fn write_message(message: &mut String, args: fmt::Arguments<'_>) {
     if fmt::Write::write_fmt(message, args).is_err() {
         message.push_str("<message Display failed>");

@@ -482,9 +482,6 @@ fn spdlog_cases() -> Vec<Case> {
 }
 
 fn env_logger_cases() -> Vec<Case> {
-    use log::Level::Info;
-    use log::kv::Value;
-
     let logger = || {
         Arc::new(
             env_logger::Builder::new()
@@ -494,25 +491,33 @@ fn env_logger_cases() -> Vec<Case> {
                 .build(),
         )
     };
-    let (filtered, plain, text) = (logger(), logger(), logger());
     vec![
-        case("disabled-target", "env_logger", move |n| {
-            for _ in 0..n {
-                log_through(&*filtered, Info, "bench::quiet", &log_fields10())
-            }
-        }),
-        case("static", "env_logger", move |n| {
-            let none: [(&str, Value<'_>); 0] = [];
-            for _ in 0..n {
-                log_through(&*plain, Info, "bench", &none)
-            }
-        }),
-        case("text10", "env_logger", move |n| {
-            for _ in 0..n {
-                log_through(&*text, Info, "bench", &log_fields10())
-            }
-        }),
+        case(
+            "disabled-target",
+            "env_logger",
+            log_case(logger(), "bench::quiet", true),
+        ),
+        case("static", "env_logger", log_case(logger(), "bench", false)),
+        case("text10", "env_logger", log_case(logger(), "bench", true)),
     ]
+}
+
+/// Logs through a `log` logger, as `log`'s macros do: from `target`, with the ten fields
+/// (`fields10`) or the message only.
+fn log_case(logger: Arc<dyn log::Log>, target: &'static str, fields10: bool) -> impl Fn(u64) {
+    move |n| {
+        if fields10 {
+            // Built for each call, as `log`'s macros build them.
+            for _ in 0..n {
+                log_through(&*logger, log::Level::Info, target, &log_fields10())
+            }
+        } else {
+            let none: [(&str, log::kv::Value<'_>); 0] = [];
+            for _ in 0..n {
+                log_through(&*logger, log::Level::Info, target, &none)
+            }
+        }
+    }
 }
 
 /// The ten fields as `log` key-values, for the peers behind the `log` facade.
@@ -563,7 +568,6 @@ impl log4rs::append::Append for SinkAppender {
 }
 
 fn log4rs_cases() -> Vec<Case> {
-    use log::Level::Info;
     use log::kv::Value;
     use log4rs::config::{Appender, Config, Logger, Root};
     use log4rs::encode::json::JsonEncoder;
@@ -592,26 +596,17 @@ fn log4rs_cases() -> Vec<Case> {
          string={K(string)} bool={K(bool)} error={K(error)} user={K(user)} path={K(path)} \
          status={K(status)} latency_ms={K(latency_ms)}{n}",
     ));
-    let on = |logger: &Arc<log4rs::Logger>, target: &'static str| {
-        let logger = Arc::clone(logger);
-        move |n| {
-            for _ in 0..n {
-                log_through(&*logger, Info, target, &log_fields10())
-            }
-        }
-    };
-    let (static_json, request_json) = (Arc::clone(&json), Arc::clone(&json));
+    let request_json = Arc::clone(&json);
     let request = Request::new();
     vec![
-        case("disabled-target", "log4rs", on(&json, "bench::quiet")),
-        case("static", "log4rs", move |n| {
-            let none: [(&str, Value<'_>); 0] = [];
-            for _ in 0..n {
-                log_through(&*static_json, Info, "bench", &none)
-            }
-        }),
-        case("fields10", "log4rs", on(&json, "bench")),
-        case("text10", "log4rs", on(&text, "bench")),
+        case(
+            "disabled-target",
+            "log4rs",
+            log_case(json.clone(), "bench::quiet", true),
+        ),
+        case("static", "log4rs", log_case(json.clone(), "bench", false)),
+        case("fields10", "log4rs", log_case(json, "bench", true)),
+        case("text10", "log4rs", log_case(text, "bench", true)),
         case("request10", "log4rs", move |n| {
             for _ in 0..n {
                 let r = &request;
@@ -627,7 +622,7 @@ fn log4rs_cases() -> Vec<Case> {
                     ("status", Value::from(r.status)),
                     ("latency_ms", Value::from(r.latency_ms)),
                 ];
-                log_through(&*request_json, Info, "bench", &kvs)
+                log_through(&*request_json, log::Level::Info, "bench", &kvs)
             }
         }),
     ]

@@ -148,27 +148,6 @@ fn written_names(pairs: &[(String, Value)], text: bool) -> Vec<String> {
         .collect()
 }
 
-/// The keys of a JSON object line in order, duplicates kept.
-fn json_keys(line: &str) -> Vec<String> {
-    struct Keys(Vec<String>);
-    impl<'de> serde::de::Visitor<'de> for &mut Keys {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
-                self.0.push(key);
-            }
-            Ok(())
-        }
-    }
-    let mut keys = Keys(Vec::new());
-    serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(line), &mut keys)
-        .unwrap();
-    keys.0
-}
-
 /// Whether `text` holds a control character raw: C0, DEL or C1.
 fn raw_control(text: &str) -> bool {
     text.chars()
@@ -204,7 +183,7 @@ proptest! {
         prop_assert!(text.ends_with('\n'));
         prop_assert_eq!(text.matches('\n').count(), 1);
         prop_assert!(!raw_control(text.trim_end()), "raw control character in {:?}", text);
-        let keys = json_keys(text.trim_end());
+        let keys = hooklog_test::json_keys(text.trim_end());
         let distinct: std::collections::HashSet<&String> = keys.iter().collect();
         prop_assert_eq!(distinct.len(), keys.len(), "a key twice: {:?}", keys);
         prop_assert_eq!(&keys[..3], ["time", "level", "msg"]);

@@ -13,27 +13,6 @@ fn spec() -> Json {
     serde_json::from_str(&text).unwrap()
 }
 
-/// The record's keys in the order they were written.
-fn keys_in_order(line: &str) -> Vec<String> {
-    let mut keys = Vec::new();
-    let mut de = serde_json::Deserializer::from_str(line);
-    struct Keys<'a>(&'a mut Vec<String>);
-    impl<'de> serde::de::Visitor<'de> for Keys<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
-                self.0.push(key);
-            }
-            Ok(())
-        }
-    }
-    serde::Deserializer::deserialize_map(&mut de, Keys(&mut keys)).unwrap();
-    keys
-}
-
 #[test]
 fn records_meet_the_spec() {
     let spec = spec();
@@ -51,7 +30,7 @@ fn records_meet_the_spec() {
     assert_eq!(lines.len(), 2);
     for line in &lines {
         let record: Json = serde_json::from_str(line).unwrap();
-        let keys = keys_in_order(line);
+        let keys = hooklog_test::json_keys(line);
         // Required fields are present with the right types; present fields have theirs.
         for (name, field) in spec["fields"].as_object().unwrap() {
             let value = &record[name];

@@ -308,3 +308,34 @@ pub fn refusing_port() -> (std::os::fd::OwnedFd, u16) {
         (socket, u16::from_be(addr.sin_port))
     }
 }
+
+/// The keys of a JSON object, in the order they are written, duplicates kept (a map would
+/// keep one of them): for tests of key order, and that no record carries a key twice.
+///
+/// ```
+/// assert_eq!(hooklog_test::json_keys(r#"{"a":1,"b":{"c":2},"a":3}"#), ["a", "b", "a"]);
+/// ```
+///
+/// # Panics
+///
+/// If `line` is not a JSON object.
+pub fn json_keys(line: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for &mut Keys {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                self.0.push(key);
+            }
+            Ok(())
+        }
+    }
+    let mut keys = Keys(Vec::new());
+    let mut parser = serde_json::Deserializer::from_str(line);
+    serde::Deserializer::deserialize_map(&mut parser, &mut keys)
+        .unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"));
+    keys.0
+}

@@ -11,6 +11,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use hooklog_file::{ManualClock, RollingWriter};
 use proptest::prelude::*;
 
+mod common;
+use common::{files_below, temp_dir};
+
 /// A pattern and the length of its period.
 const PATTERNS: [(&str, u64); 5] = [
     ("app-%Y-%m-%d.log", 86_400),
@@ -20,24 +23,11 @@ const PATTERNS: [(&str, u64); 5] = [
     ("logs/app.%F.log", 86_400),
 ];
 
-fn temp_dir(case: u64) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hooklog-retention-{}-{case}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Every file below `dir`, with its text (gzip files decompressed).
 fn contents(dir: &Path) -> BTreeMap<PathBuf, String> {
-    let mut found = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
             let mut text = String::new();
             if path.extension().is_some_and(|e| e == "gz") {
                 flate2::read::GzDecoder::new(fs::File::open(&path).unwrap())
@@ -46,10 +36,9 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, String> {
             } else {
                 text = fs::read_to_string(&path).unwrap();
             }
-            found.insert(path, text);
-        }
-    }
-    found
+            (path, text)
+        })
+        .collect()
 }
 
 proptest! {
@@ -65,7 +54,8 @@ proptest! {
         compress in any::<bool>(),
     ) {
         static CASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let dir = temp_dir(CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let case = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = temp_dir(&format!("retention-{case}"));
         let (pattern, period) = PATTERNS[pattern];
         let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(1_793_491_200));
         let mut builder = RollingWriter::builder(dir.join(pattern))

@@ -12,6 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hooklog::{JsonFormatter, Level, Logger, TextFormatter};
 use hooklog_file::{Clock, FileHook, ManualClock, RollingWriter, sanitize_component};
 
+mod common;
+use common::{files_below, temp_dir};
+
 /// 2026-11-01T00:00:00Z.
 fn day_one() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(1_793_491_200)
@@ -19,34 +22,17 @@ fn day_one() -> SystemTime {
 
 const DAY: Duration = Duration::from_secs(86_400);
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hooklog-file-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Every file below `dir`, relative, sorted.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(
-                    path.strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
-    files.sort();
-    files
+    files_below(dir)
+        .iter()
+        .map(|path| {
+            path.strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
 }
 
 fn logger(writer: RollingWriter) -> Logger {

@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hooklog::{
-    Entry, Error, Formatter, Hook, JsonFormatter, Level, Logger, MemoryOut, TextFormatter, info,
-    log_fields, warn,
+    Destination, Entry, Error, Formatter, Hook, JsonFormatter, Level, Logger, MemoryOut,
+    TextFormatter, info, log_fields, warn,
 };
 
 /// A custom hook: copies every record, as JSON, into an out of its own.
@@ -19,7 +19,8 @@ struct CopyAsJson {
 impl Hook for CopyAsJson {
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
         let mut line = Vec::new();
-        self.formatter.format(entry, &mut line)?;
+        self.formatter
+            .format(entry, Destination::PLAIN, &mut line)?;
         std::io::Write::write_all(&mut &self.out, &line)?;
         Ok(())
     }

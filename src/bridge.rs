@@ -1,12 +1,13 @@
 //! A bridge from the `log` facade (feature `log`): crates that log through `log` reach
 //! hooklog's hooks and out.
 
-use std::sync::{OnceLock, Weak};
+use std::sync::OnceLock;
 
-use crate::entry::Caller;
+use crate::caller::Caller;
 use crate::error::Error;
+use crate::fields::Fields;
 use crate::level::Level;
-use crate::logger::{Logger, Shared, write_message};
+use crate::logger::{self, Logger, write_message};
 use crate::value::{SharedStr, Value};
 
 /// The logger `log` records go to, once a bridge is installed.
@@ -15,8 +16,8 @@ static BRIDGED: OnceLock<Bridged> = OnceLock::new();
 enum Bridged {
     /// Whatever logger is the global one when a record arrives.
     Global,
-    /// One logger, held weakly here (the bridge itself holds it).
-    Logger(Weak<Shared>),
+    /// One logger.
+    Logger(Logger),
 }
 
 /// Installs the global hooklog logger as `log`'s logger: records go to whatever logger is
@@ -59,7 +60,7 @@ pub fn init() -> Result<(), Error> {
 ///
 /// If a `log` logger is already installed.
 pub fn init_with(logger: Logger) -> Result<(), Error> {
-    let bridged = Bridged::Logger(logger.downgrade());
+    let bridged = Bridged::Logger(logger.clone());
     let handle = logger.clone();
     install(
         Bridge {
@@ -76,27 +77,21 @@ fn install(bridge: Bridge, bridged: Bridged, logger: &Logger) -> Result<(), Erro
     log::set_boxed_logger(Box::new(bridge))
         .map_err(|e| Error::new(format!("installing the log bridge: {e}")))?;
     let _ = BRIDGED.set(bridged);
-    log::set_max_level(filter(logger.filter().ceiling()));
+    logger::listen_to_filters(filter_changed);
+    log::set_max_level(to_level_filter(logger.filter().ceiling()));
     Ok(())
 }
 
-/// Keeps `log::max_level()` in step with the bridged logger's filter: `ceiling` is the
-/// most verbose level `logger` now keeps.
-pub(crate) fn level_changed(logger: &Logger, ceiling: Option<Level>) {
+/// Keeps `log::max_level()` in step with the bridged logger's filter: told that `logger`
+/// now keeps at most `ceiling`, or became the global logger.
+fn filter_changed(logger: &Logger, ceiling: Option<Level>) {
     let bridged = match BRIDGED.get() {
         Some(Bridged::Global) => crate::logger() == logger,
-        Some(Bridged::Logger(weak)) => Logger::upgrade(weak).is_some_and(|l| l == *logger),
+        Some(Bridged::Logger(bridged)) => bridged == logger,
         None => false,
     };
     if bridged {
-        log::set_max_level(filter(ceiling));
-    }
-}
-
-/// The global logger changed: a bridge that follows it follows its filter.
-pub(crate) fn global_changed(logger: &Logger) {
-    if matches!(BRIDGED.get(), Some(Bridged::Global)) {
-        log::set_max_level(filter(logger.filter().ceiling()));
+        log::set_max_level(to_level_filter(ceiling));
     }
 }
 
@@ -111,9 +106,9 @@ pub fn from_log(level: log::Level) -> Level {
     }
 }
 
-/// The `log` filter that lets through what a hooklog logger keeping at most `level`
+/// The `log` level filter that lets through what a hooklog logger keeping at most `level`
 /// (`None`: nothing) logs.
-pub fn filter(level: Option<Level>) -> log::LevelFilter {
+pub fn to_level_filter(level: Option<Level>) -> log::LevelFilter {
     match level {
         None => log::LevelFilter::Off,
         Some(Level::Panic | Level::Fatal | Level::Error) => log::LevelFilter::Error,
@@ -149,7 +144,9 @@ impl log::Log for Bridge {
         let Some(mut built) = self.logger().build_record(from_log(record.level()), target) else {
             return;
         };
-        let _ = record.key_values().visit(&mut Fields(built.fields_mut()));
+        let _ = record
+            .key_values()
+            .visit(&mut KeyValues(built.fields_mut()));
         write_message(built.message_mut(), *record.args());
         if let Some(file) = record.file_static() {
             let line = record.line().unwrap_or(0);
@@ -188,9 +185,9 @@ impl From<Target<'_>> for SharedStr {
 }
 
 /// Copies `log` key-values into fields, keeping numbers and booleans typed.
-struct Fields<'a>(&'a mut crate::Fields);
+struct KeyValues<'a>(&'a mut Fields);
 
-impl<'kvs> log::kv::VisitSource<'kvs> for Fields<'_> {
+impl<'kvs> log::kv::VisitSource<'kvs> for KeyValues<'_> {
     fn visit_pair(
         &mut self,
         key: log::kv::Key<'kvs>,

@@ -1,59 +1,35 @@
-//! `Entry`: a pooled set of fields that logs records, and the record it last logged.
+//! `Entry`: a record, or a context that logs records, with pooled storage.
+//!
+//! An entry made by a logger (`Logger::with_field` and friends) is bound to it and logs
+//! through it; a record handed to hooks and formatters is bound to none. This layer knows
+//! a logger only as something to [`Dispatch`] records to; logging through an entry is
+//! written with the logger (`logger/entry_logging.rs`).
 
 use std::fmt;
 use std::panic::Location;
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::caller::{Caller, Callsite};
 use crate::fields::{Fields, Key};
 use crate::level::Level;
-use crate::logger::Logger;
 use crate::pool::{self, Pooled};
 use crate::value::Value;
 
-/// Where a record was logged: the source line of the logging call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Caller {
-    /// The source file, as `file!()` gives it.
-    pub file: &'static str,
-    /// The line in `file`.
-    pub line: u32,
-    /// The module path (`module_path!()`); known when the record came from a macro.
-    pub module: Option<&'static str>,
-}
-
-impl Caller {
-    /// The caller at `file` and `line`, in `module` when it is known.
-    pub fn at(file: &'static str, line: u32, module: Option<&'static str>) -> Caller {
-        Caller { file, line, module }
-    }
-
-    pub(crate) fn new(
-        location: &'static Location<'static>,
-        module: Option<&'static str>,
-    ) -> Caller {
-        Caller {
-            file: location.file(),
-            line: location.line(),
-            module,
-        }
-    }
-}
-
-impl fmt::Display for Caller {
-    /// `file:line`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
-    }
-}
-
-/// A set of fields bound to a logger, ready to log records.
+/// A set of fields bound to a logger, ready to log records; or a record being logged, as
+/// hooks and formatters see it.
 ///
-/// Entries come from [`Logger::entry`], [`Logger::with_field`] and friends, and their
-/// storage is pooled: dropping an entry returns it to the pool, so a steady stream of
-/// records allocates nothing. Logging methods take `&self`, so one entry can serve as a
+/// Entries come from [`Logger::entry`](crate::Logger::entry),
+/// [`Logger::with_field`](crate::Logger::with_field) and friends, and their storage is
+/// pooled: dropping an entry returns it to the pool, so a steady stream of records
+/// allocates nothing. Logging methods take `&self`, so one entry can serve as a
 /// request-scoped context and log many records; each record gets a fresh time (unless
 /// [`with_time`](Entry::with_time) fixed one) and a copy of the entry's fields, which the
 /// hooks for its level may edit without touching the context.
+///
+/// The record a hook or formatter is handed belongs to no logger: it is what is being
+/// logged, not a context. Logging through it (or a clone of it) goes to the global
+/// logger.
 ///
 /// ```
 /// use hooklog::{JsonFormatter, Logger, MemoryOut};
@@ -68,17 +44,56 @@ impl fmt::Display for Caller {
 ///                   {\"level\":\"info\",\"msg\":\"finished\",\"request_id\":\"r-42\",\"status\":200}\n");
 /// ```
 pub struct Entry {
-    logger: Logger,
+    /// The logger the entry logs to; `None` for a record handed to hooks and formatters.
+    logger: Option<Arc<dyn Dispatch>>,
     data: Pooled,
 }
 
+/// A logger, as seen from the record's layer: what an entry logs through. The logger
+/// implements it.
+pub(crate) trait Dispatch: Send + Sync {
+    /// Whether a record at `level` from `callsite` (`None`: a record without a target)
+    /// passes the level and the filter.
+    fn enabled(&self, level: Level, callsite: Option<&'static Callsite>) -> bool;
+
+    /// Logs the record in `data` at `level` with the message `args`, which the caller
+    /// found enabled, then panics at `Panic` and exits at `Fatal`.
+    fn log(
+        &self,
+        data: Pooled,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        callsite: Option<&'static Callsite>,
+        location: &'static Location<'static>,
+    );
+
+    /// What a record at a disabled `level` still does: `Panic` panics with the message
+    /// `args`, `Fatal` exits; the others nothing.
+    fn skipped(&self, level: Level, args: fmt::Arguments<'_>);
+}
+
 impl Entry {
-    /// An empty entry from the pool.
-    pub(crate) fn new(logger: Logger) -> Entry {
+    /// An empty entry from the pool, bound to `logger`.
+    pub(crate) fn bound(logger: Arc<dyn Dispatch>) -> Entry {
         Entry {
-            logger,
+            logger: Some(logger),
             data: pool::take(),
         }
+    }
+
+    /// The record in `data`, bound to no logger: what hooks and formatters are handed.
+    pub(crate) fn record(data: Pooled) -> Entry {
+        Entry { logger: None, data }
+    }
+
+    /// The record's storage, taken back from hooks and formatters.
+    pub(crate) fn into_data(self) -> Pooled {
+        self.data
+    }
+
+    /// The logger this entry is bound to, if any.
+    pub(crate) fn dispatch(&self) -> Option<&dyn Dispatch> {
+        self.logger.as_deref()
     }
 
     /// Adds a field, replacing the value of an existing key in place.
@@ -111,20 +126,6 @@ impl Entry {
         self.data.time = time;
         self
     }
-
-    /// Logs a record at `level` if the logger enables it: the hooks for `level` fire on a
-    /// copy of this entry, then the record is formatted and written to the logger's out in
-    /// one `write_all`. At [`Level::Panic`] it then panics with the message, and at
-    /// [`Level::Fatal`] it exits as [`Logger::fatal`] does (whether or not the level is
-    /// enabled).
-    #[track_caller]
-    pub fn log(&self, level: Level, msg: impl fmt::Display) {
-        let record = || self.record_data();
-        self.logger
-            .log_record(record, level, format_args!("{msg}"), Location::caller());
-    }
-
-    level_methods!();
 
     /// The level of the record this entry carries: in a hook or a formatter, the record
     /// being logged. An entry that logs (a context) hands each record a copy, so its own
@@ -168,17 +169,8 @@ impl Entry {
         self.data.caller.as_ref()
     }
 
-    /// The logger this entry logs to.
-    pub fn logger(&self) -> &Logger {
-        &self.logger
-    }
-
-    /// A pooled copy of this entry's fields and fixed time, to carry one record.
-    pub(crate) fn record(&self) -> Entry {
-        Entry::from_parts(self.logger.clone(), self.record_data())
-    }
-
-    /// The storage of a record logged through this entry: its fields and fixed time.
+    /// The storage of a record logged through this entry: a pooled copy of its fields and
+    /// fixed time.
     pub(crate) fn record_data(&self) -> Pooled {
         let mut data = pool::take();
         data.fields.copy_from(&self.data.fields);
@@ -186,28 +178,26 @@ impl Entry {
         data
     }
 
-    /// The logger and the pooled storage, taken apart (for queues that must not keep the
-    /// logger alive).
-    pub(crate) fn into_parts(self) -> (Logger, Pooled) {
-        (self.logger, self.data)
-    }
-
-    /// An entry from parts taken by [`into_parts`](Entry::into_parts).
-    pub(crate) fn from_parts(logger: Logger, data: Pooled) -> Entry {
-        Entry { logger, data }
+    /// A pooled copy of the whole record this entry carries: fields, fixed time, time,
+    /// level, message, caller and target.
+    pub(crate) fn record_copy(&self) -> Pooled {
+        let mut data = self.record_data();
+        data.time = self.data.time;
+        data.level = self.data.level;
+        data.message.push_str(&self.data.message);
+        data.caller = self.data.caller;
+        data.target.clone_from(&self.data.target);
+        data
     }
 }
 
 impl Clone for Entry {
-    /// A new pooled entry with the same logger, fields and fixed time.
+    /// A new pooled entry with the same logger and a copy of the record.
     fn clone(&self) -> Entry {
-        let mut copy = self.record();
-        copy.data.time = self.data.time;
-        copy.data.level = self.data.level;
-        copy.data.message.push_str(&self.data.message);
-        copy.data.caller = self.data.caller;
-        copy.data.target.clone_from(&self.data.target);
-        copy
+        Entry {
+            logger: self.logger.clone(),
+            data: self.record_copy(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
     reason = "write(2) to stderr, which a signal handler may call"
 )]
 
+use std::any::Any;
 use std::fmt;
 use std::io::Write;
 use std::sync::{Mutex, PoisonError};
@@ -193,5 +194,16 @@ pub(crate) fn report_held_back() {
     for (_, _, held, last) in recent.iter_mut().filter(|(_, _, held, _)| *held > 0) {
         report(format_args!("{last} ({held} more like this, not shown)"));
         *held = 0;
+    }
+}
+
+/// The text of a panic payload, for reports of caught panics.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "non-string panic payload"
     }
 }

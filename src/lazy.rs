@@ -2,14 +2,12 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::panic::Location;
 use std::time::SystemTime;
 
-use crate::callsite::Callsite;
+use crate::caller::Callsite;
 use crate::entry::Entry;
 use crate::fields::{Fields, Key};
 use crate::level::Level;
-use crate::logger::Logger;
 use crate::macros::__private::Source;
 use crate::value::Value;
 
@@ -58,24 +56,18 @@ pub struct LazyEntry<'a, S: ?Sized, F> {
 impl<S: Source + ?Sized, F: Fn(&mut Fields) + Copy> LazyEntry<'_, S, F> {
     /// Logs a record at `level` if the logger enables it; at [`Level::Panic`] it then
     /// panics with the message, and at [`Level::Fatal`] it exits as
-    /// [`Logger::fatal`](crate::Logger::fatal) does (whether or not the level is enabled).
+    /// [`Logger::fatal`](crate::Logger::fatal) does, whether or not the level is enabled.
     #[inline]
     #[track_caller]
     pub fn log(&self, level: Level, msg: impl fmt::Display) {
-        let logger = self.__source.logger();
-        if logger.is_level_enabled(level) && logger.__target_allows(self.__callsite, level) {
+        if self.__source.enabled(level, self.__callsite) {
             log_enabled(self.__source, self.__callsite, self.__fill, level, msg);
-        } else {
-            logger.__skipped(level);
+        } else if level <= Level::Fatal {
+            self.__source.skipped(level, format_args!("{msg}"));
         }
     }
 
     level_methods!();
-
-    /// The logger the records go to.
-    pub fn logger(&self) -> &Logger {
-        self.__source.logger()
-    }
 
     /// A context entry holding copies of the fields, evaluated now (after the fields of
     /// the entry this was made on, if any).
@@ -121,16 +113,9 @@ fn log_enabled<S: Source + ?Sized>(
     level: Level,
     msg: impl fmt::Display,
 ) {
-    let logger = source.logger();
     let mut record = source.record();
     fill(record.fields_mut());
-    logger.__log_at(
-        record,
-        level,
-        format_args!("{msg}"),
-        callsite,
-        Location::caller(),
-    );
+    source.log(record, level, format_args!("{msg}"), callsite);
 }
 
 impl<S: Source + ?Sized, F: Fn(&mut Fields) + Copy> From<LazyEntry<'_, S, F>> for Entry {

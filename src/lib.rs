@@ -49,54 +49,66 @@
 #[macro_use]
 mod level_methods;
 
+// The layers, lowest first; a module imports only from layers below its own (README's
+// "Layout" draws them, and `scripts/check-layers` holds the code to it).
+// 1. Values and how they are written.
+mod error;
+mod free_list;
+mod host;
+mod level;
+mod log_file;
+mod scratch;
+mod text;
+mod value;
+// 2. The process around the logger: its exit paths.
+mod lifecycle;
+// 3. Fields, the record in flight, their pools, where records come from.
+mod caller;
+mod entry;
+mod fields;
+mod pool;
+// 4. Formatters, hooks and outs: they see the record, never the logger.
+pub mod encode;
+mod formatter;
+mod hook;
+mod out;
+mod sampler;
+// 5. The logger, its filter and settings, the global logger.
+mod filter;
+mod logger;
+// 6. The macros' runtime and the bridges.
 #[cfg(feature = "log")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log")))]
 pub mod bridge;
-mod callsite;
-mod crash;
-mod entry;
-mod error;
-mod exit;
-mod fields;
-mod filter;
-mod formatter;
-mod global;
-mod hook;
-mod host;
+mod from_env;
 mod lazy;
-mod level;
-mod log_file;
-mod logger;
 mod macros;
-mod out;
-mod pool;
-mod registry;
-mod sampler;
-mod scratch;
-mod signals;
-mod value;
 
-pub use entry::{Caller, Entry};
+pub use caller::Caller;
+pub use entry::Entry;
 pub use error::{Error, report_failure};
-pub use exit::register_exit_handler;
 pub use fields::{Fields, Key};
 pub use filter::{Filter, ParseFilterError};
-pub use formatter::{FieldKey, FieldMap, Formatter, JsonFormatter, TextFormatter, TimestampFormat};
-pub use global::{
-    add_hook, debug, entry, error, exit, fatal, flush, info, init, is_level_enabled, level, log,
-    logger, panic, set_exit_func, set_filter, set_formatter, set_global, set_level, set_out,
-    set_report_caller, trace, try_init, warn, with_error, with_field, with_fields, with_time,
-};
+pub use formatter::{Destination, FieldKey, FieldMap, Formatter, JsonFormatter, TextFormatter};
+pub use from_env::{init, try_init};
 pub use hook::{AsyncHook, DefaultFields, Hook, LevelHooks, QueueFull};
 pub use host::host_name;
 pub use lazy::LazyEntry;
 pub use level::{Level, ParseLevelError};
+pub use lifecycle::{
+    exit_deadline, flush_on_signals, handle_fatal_signals, register_exit_handler, set_exit_timeout,
+};
 pub use log_file::{AppendError, LogFile};
+pub use logger::global::{
+    add_hook, debug, entry, error, exit, fatal, flush, info, is_level_enabled, level, log, logger,
+    panic, set_exit_func, set_filter, set_formatter, set_global, set_level, set_out,
+    set_report_caller, trace, warn, with_error, with_field, with_fields, with_time,
+};
 pub use logger::{Logger, LoggerBuilder, RecordBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
 pub use sampler::Sampler;
-pub use signals::flush_on_signals;
+pub use text::time::TimestampFormat;
 pub use value::{SharedStr, ToValue, Value};
 
 /// README.md's Rust snippets, compiled and run as doc tests so the README stays true.

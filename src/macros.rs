@@ -98,8 +98,7 @@ macro_rules! __log_at {
             $crate::__private::Callsite::new(::std::module_path!(), $target);
         let source = &$source;
         let level: $crate::Level = $level;
-        let logger = $crate::__private::Source::logger(source);
-        if logger.is_level_enabled(level) && logger.__target_allows(&CALLSITE, level) {
+        if $crate::__private::Source::enabled(source, level, &CALLSITE) {
             // `match` keeps the arguments' temporaries alive, and evaluates them before the
             // fields, in the order they are written.
             match ::std::format_args!($($args)*) {
@@ -110,11 +109,12 @@ macro_rules! __log_at {
                         let fields = record.fields_mut();
                         $crate::__fields!(@literal fields [] $($fields)*);
                     })?
-                    logger.__log_record(record, level, args, &CALLSITE);
+                    $crate::__private::Source::log(source, record, level, args, &CALLSITE);
                 }
             }
-        } else {
-            logger.__skipped(level);
+        } else if level <= $crate::Level::Fatal {
+            // Panic and Fatal act even when their records are filtered out.
+            $crate::__private::Source::skipped(source, level, ::std::format_args!($($args)*));
         }
     }};
 }
@@ -237,15 +237,18 @@ macro_rules! error {
 /// What the macros need; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    use std::fmt;
+    use std::panic::Location;
+
+    use crate::entry::Entry;
+    use crate::fields::{Fields, Slot};
+    use crate::level::Level;
+    use crate::logger::Logger;
     use crate::pool::{self, Pooled};
-    use crate::value::SharedStr;
-    use crate::{Entry, Fields, Logger, ToValue, Value};
+    use crate::value::{SharedStr, ToValue, Value};
 
-    pub use crate::callsite::Callsite;
+    pub use crate::caller::Callsite;
     pub use crate::fields::KeyMark;
-
-    use crate::fields::Slot;
-
     /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
     pub const fn distinct(keys: &[&str]) -> bool {
         let mut i = 0;
@@ -353,29 +356,54 @@ pub mod __private {
         pub fn fields_mut(&mut self) -> &mut Fields {
             &mut self.0.fields
         }
-
-        pub(crate) fn into_data(self) -> Pooled {
-            self.0
-        }
     }
 
     /// A logger or an entry that the macros can log through.
     pub trait Source {
-        /// The logger whose level decides.
-        fn logger(&self) -> &Logger;
+        /// Whether a record at `level` from `callsite` would be logged.
+        fn enabled(&self, level: Level, callsite: &'static Callsite) -> bool;
         /// A record to log: empty for a logger, with the entry's fields for an entry.
         fn record(&self) -> Record;
+        /// Logs `record`, found enabled at `callsite`, with the message `args`.
+        #[track_caller]
+        fn log(
+            &self,
+            record: Record,
+            level: Level,
+            args: fmt::Arguments<'_>,
+            callsite: &'static Callsite,
+        );
+        /// What a disabled call at `Panic` or `Fatal` still does: panic, exit.
+        fn skipped(&self, level: Level, args: fmt::Arguments<'_>);
         /// A context entry: empty for a logger, a copy for an entry.
         fn entry(&self) -> Entry;
     }
 
     impl Source for Logger {
-        fn logger(&self) -> &Logger {
-            self
+        #[inline]
+        fn enabled(&self, level: Level, callsite: &'static Callsite) -> bool {
+            self.enabled_at(level, callsite)
         }
 
+        #[inline]
         fn record(&self) -> Record {
             Record(pool::take())
+        }
+
+        #[inline]
+        #[track_caller]
+        fn log(
+            &self,
+            record: Record,
+            level: Level,
+            args: fmt::Arguments<'_>,
+            callsite: &'static Callsite,
+        ) {
+            self.log_at(record.0, level, args, callsite, Location::caller());
+        }
+
+        fn skipped(&self, level: Level, args: fmt::Arguments<'_>) {
+            Logger::skipped(self, level, args);
         }
 
         fn entry(&self) -> Entry {
@@ -384,12 +412,29 @@ pub mod __private {
     }
 
     impl Source for Entry {
-        fn logger(&self) -> &Logger {
-            Entry::logger(self)
+        fn enabled(&self, level: Level, callsite: &'static Callsite) -> bool {
+            self.logger_or_global().enabled(level, Some(callsite))
         }
 
         fn record(&self) -> Record {
             Record(self.record_data())
+        }
+
+        #[track_caller]
+        fn log(
+            &self,
+            record: Record,
+            level: Level,
+            args: fmt::Arguments<'_>,
+            callsite: &'static Callsite,
+        ) {
+            let location = Location::caller();
+            self.logger_or_global()
+                .log(record.0, level, args, Some(callsite), location);
+        }
+
+        fn skipped(&self, level: Level, args: fmt::Arguments<'_>) {
+            self.logger_or_global().skipped(level, args);
         }
 
         fn entry(&self) -> Entry {
@@ -398,12 +443,30 @@ pub mod __private {
     }
 
     impl<T: Source + ?Sized> Source for &T {
-        fn logger(&self) -> &Logger {
-            (**self).logger()
+        #[inline]
+        fn enabled(&self, level: Level, callsite: &'static Callsite) -> bool {
+            (**self).enabled(level, callsite)
         }
 
+        #[inline]
         fn record(&self) -> Record {
             (**self).record()
+        }
+
+        #[inline]
+        #[track_caller]
+        fn log(
+            &self,
+            record: Record,
+            level: Level,
+            args: fmt::Arguments<'_>,
+            callsite: &'static Callsite,
+        ) {
+            (**self).log(record, level, args, callsite);
+        }
+
+        fn skipped(&self, level: Level, args: fmt::Arguments<'_>) {
+            (**self).skipped(level, args);
         }
 
         fn entry(&self) -> Entry {

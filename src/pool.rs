@@ -2,11 +2,11 @@
 //! allocates nothing.
 
 use std::cell::RefCell;
-use std::thread::LocalKey;
 use std::time::SystemTime;
 
-use crate::entry::Caller;
+use crate::caller::Caller;
 use crate::fields::Fields;
+use crate::free_list::{self, FreeList};
 use crate::level::Level;
 use crate::value::SharedStr;
 
@@ -91,7 +91,7 @@ impl Drop for Pooled {
             return;
         };
         data.reset();
-        push_free(&FREE, data, MAX_KEPT_PER_THREAD);
+        free_list::push(&FREE, data, MAX_KEPT_PER_THREAD);
     }
 }
 
@@ -100,9 +100,7 @@ impl Drop for Pooled {
 const MAX_KEPT_PER_THREAD: usize = 64;
 
 thread_local! {
-    /// This thread's empty entries. A per-thread free list needs no lock, so threads
-    /// logging in parallel never contend on it (`benches/pool.rs` measures it against the
-    /// shared `object-pool` and against no pooling).
+    /// This thread's empty entries.
     // Boxed so an entry, which moves through builder chains, moves a pointer.
     static FREE: FreeList<EntryData> = const { RefCell::new(Vec::new()) };
 }
@@ -110,30 +108,6 @@ thread_local! {
 /// Takes empty entry storage from this thread's pool, allocating only when it is empty.
 pub(crate) fn take() -> Pooled {
     Pooled(Some(
-        pop_free(&FREE).unwrap_or_else(|| Box::new(EntryData::new())),
+        free_list::pop(&FREE).unwrap_or_else(|| Box::new(EntryData::new())),
     ))
-}
-
-/// A thread's free list: emptied values, boxed, kept to be used again.
-pub(crate) type FreeList<T> = RefCell<Vec<Box<T>>>;
-
-/// A value kept in this thread's `list`, if there is one (and the thread is not exiting).
-#[inline]
-pub(crate) fn pop_free<T>(list: &'static LocalKey<FreeList<T>>) -> Option<Box<T>> {
-    list.try_with(|free| free.try_borrow_mut().ok().and_then(|mut free| free.pop()))
-        .ok()
-        .flatten()
-}
-
-/// Keeps `value` in this thread's `list` to be used again, unless the list holds `max`
-/// already (or the thread is exiting): then it is dropped.
-#[inline]
-pub(crate) fn push_free<T>(list: &'static LocalKey<FreeList<T>>, value: Box<T>, max: usize) {
-    let _ = list.try_with(|free| {
-        if let Ok(mut free) = free.try_borrow_mut()
-            && free.len() < max
-        {
-            free.push(value);
-        }
-    });
 }

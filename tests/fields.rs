@@ -145,8 +145,6 @@ fn log_fields_macro_targets_a_logger_or_the_global_one() {
         global.entry().fields().get("k").and_then(Value::as_str),
         Some("v")
     );
-    assert_eq!(global.logger(), hooklog::logger());
-    assert_ne!(global.logger(), &logger);
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The global logger and the free functions; one test, as they share the global state.
+//! The global logger and the free functions. One test runs the parts in order: they share
+//! the global state, which a test running alongside would change under them.
 mod common;
 
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,12 @@ impl Hook for Count {
 }
 
 #[test]
+fn the_global_logger() {
+    free_functions_and_macros_use_the_global_logger();
+    any_logger_can_become_the_global_one();
+    records_handed_to_hooks_log_through_the_global_logger();
+}
+
 fn free_functions_and_macros_use_the_global_logger() {
     let out = MemoryOut::new();
     let fired = Arc::new(Mutex::new(0));
@@ -72,9 +79,9 @@ fn free_functions_and_macros_use_the_global_logger() {
     );
     let payload = std::panic::catch_unwind(|| hooklog::panic("global panic")).unwrap_err();
     assert_eq!(payload.downcast_ref::<String>().unwrap(), "global panic");
+    hooklog::set_report_caller(false);
 }
 
-#[test]
 fn any_logger_can_become_the_global_one() {
     let before = hooklog::logger();
     let earlier = MemoryOut::new();
@@ -107,4 +114,30 @@ fn any_logger_can_become_the_global_one() {
             "level=info msg=\"through the kept handle\""
         ]
     );
+}
+
+/// Keeps the records it is handed, and logs through each once.
+struct Relog(Mutex<Vec<Entry>>);
+
+impl Hook for Relog {
+    fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
+        self.0.lock().unwrap().push(entry.clone());
+        Ok(())
+    }
+}
+
+/// A record handed to a hook belongs to no logger: logging through it, or a clone kept
+/// after the logger is gone, reaches the global logger.
+fn records_handed_to_hooks_log_through_the_global_logger() {
+    let (global, global_out) = common::capture(common::text());
+    hooklog::set_global(global);
+    let relog = Arc::new(Relog(Mutex::new(Vec::new())));
+    let (logger, out) = common::capture(common::text());
+    logger.add_hook(Arc::clone(&relog));
+    logger.with_field("k", 1).info("original");
+    drop(logger);
+    let kept = std::mem::take(&mut *relog.0.lock().unwrap());
+    kept[0].warn("again");
+    assert_eq!(common::lines(&out), ["level=info msg=original k=1"]);
+    assert_eq!(common::lines(&global_out), ["level=warning msg=again k=1"]);
 }

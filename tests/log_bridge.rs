@@ -44,8 +44,11 @@ fn log_records_become_hooklog_records() {
     // The level maps both ways.
     assert_eq!(hooklog::bridge::from_log(log::Level::Warn), Level::Warn);
     assert_eq!(
-        hooklog::bridge::filter(Some(Level::Fatal)),
+        hooklog::bridge::to_level_filter(Some(Level::Fatal)),
         log::LevelFilter::Error
     );
-    assert_eq!(hooklog::bridge::filter(None), log::LevelFilter::Off);
+    assert_eq!(
+        hooklog::bridge::to_level_filter(None),
+        log::LevelFilter::Off
+    );
 }

@@ -4,11 +4,11 @@ mod common;
 
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
-use hooklog::{Entry, Error, Hook, Level, Logger, MemoryOut, fields, info};
+use hooklog::{Destination, Entry, Error, Hook, Level, Logger, MemoryOut, Value, fields, info};
 
 #[test]
 fn new_logger_defaults() {
@@ -315,56 +315,64 @@ fn set_out_and_set_formatter_apply_to_the_next_record() {
     assert_eq!(common::lines(&second), [r#"{"level":"info","msg":"two"}"#]);
 }
 
-/// Keeps a copy of every entry it formats, and of its logger.
-struct Keeping(Arc<Mutex<Vec<(Entry, Logger)>>>);
+/// Keeps a copy of every record it formats.
+struct Keeping(Arc<Mutex<Vec<Entry>>>);
 
 impl hooklog::Formatter for Keeping {
-    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
-        self.0
-            .lock()
-            .unwrap()
-            .push((entry.clone(), entry.logger().clone()));
+    fn format(&self, entry: &Entry, _: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
+        self.0.lock().unwrap().push(entry.clone());
         buf.extend_from_slice(entry.message().as_bytes());
         buf.push(b'\n');
         Ok(())
     }
 }
 
+/// An out that says when it is dropped, with its logger.
+struct DropFlag(Arc<AtomicBool>);
+
+impl std::io::Write for DropFlag {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 #[test]
-fn a_formatter_may_keep_the_entry_and_its_logger_beyond_the_record() {
+fn a_formatter_may_keep_records_and_they_keep_no_logger_alive() {
     let kept = Arc::new(Mutex::new(Vec::new()));
-    let out = MemoryOut::new();
+    let dropped = Arc::new(AtomicBool::new(false));
     let logger = Logger::builder()
         .formatter(Keeping(Arc::clone(&kept)))
-        .out(out.clone())
+        .out(DropFlag(Arc::clone(&dropped)))
         .build();
     info!(logger, "macro"; "k" => 1);
     logger.info("method");
     logger.with_field("k", 2).info("entry");
     drop(logger);
-    let kept = std::mem::take(&mut *kept.lock().unwrap());
-    assert_eq!(kept.len(), 3);
-    for (entry, logger) in &kept {
-        assert_eq!(entry.logger(), logger);
-        entry.warn("again through a kept entry");
-        logger.warn("again through a kept logger");
-    }
-    drop(kept);
-    assert_eq!(
-        String::from_utf8(out.contents())
-            .unwrap()
-            .lines()
-            .take(3)
-            .collect::<Vec<_>>(),
-        ["macro", "method", "entry"]
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the logger outlived its last handle"
     );
+    let kept = std::mem::take(&mut *kept.lock().unwrap());
+    let messages: Vec<_> = kept.iter().map(|e| e.message().to_owned()).collect();
+    assert_eq!(messages, ["macro", "method", "entry"]);
+    assert_eq!(kept[2].fields().get("k").and_then(Value::as_i64), Some(2));
 }
 
 /// Counts the records it formats.
 struct CountingFormatter(Arc<AtomicUsize>);
 
 impl hooklog::Formatter for CountingFormatter {
-    fn format(&self, _: &hooklog::Entry, buf: &mut Vec<u8>) -> Result<(), hooklog::Error> {
+    fn format(&self, _: &Entry, _: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
         self.0.fetch_add(1, Ordering::Relaxed);
         buf.push(b'\n');
         Ok(())

@@ -76,6 +76,7 @@ use hooklog::{
     AsyncHook, DefaultFields, Entry, Error, Filter, Formatter, Hook, Level, Logger, MemoryOut,
     Overflow, Value,
 };
+use hooklog_writer::WriterHook;
 use serde::Deserialize;
 
 pub use registry::{Sink, register_format, register_sink};
@@ -390,13 +391,16 @@ impl Config {
                     &format!("{key}.format_options"),
                     &hook.format_options,
                 )?,
-                None => Box::new(hooklog::TextFormatter::new().disable_colors(true)),
+                None => Box::new(hooklog::TextFormatter::new()),
             };
-            let built: Box<dyn Hook> = match open(&format!("{key}.output"), &hook.output)? {
-                Sink::Out(out) => {
-                    Box::new(hooklog_writer::WriterHook::new(out, &levels).formatter(formatter))
-                }
-                Sink::Hook(inner) => Box::new(ForLevels { levels, inner }),
+            let built: Box<dyn Hook> = match hook.output.as_str() {
+                // Kept as their own types so the hook can tell a terminal.
+                "stderr" => Box::new(WriterHook::new(io::stderr(), &levels).formatter(formatter)),
+                "stdout" => Box::new(WriterHook::new(io::stdout(), &levels).formatter(formatter)),
+                output => match open(&format!("{key}.output"), output)? {
+                    Sink::Out(out) => Box::new(WriterHook::new(out, &levels).formatter(formatter)),
+                    Sink::Hook(inner) => Box::new(ForLevels { levels, inner }),
+                },
             };
             hooks.push(if hook.run_async {
                 Box::new(AsyncHook::new(built))

@@ -322,7 +322,12 @@ fn registered_sinks_and_formats() {
     .unwrap();
     struct Upper;
     impl hooklog::Formatter for Upper {
-        fn format(&self, entry: &hooklog::Entry, buf: &mut Vec<u8>) -> Result<(), hooklog::Error> {
+        fn format(
+            &self,
+            entry: &hooklog::Entry,
+            _: hooklog::Destination,
+            buf: &mut Vec<u8>,
+        ) -> Result<(), hooklog::Error> {
             buf.extend_from_slice(entry.message().to_uppercase().as_bytes());
             buf.push(b'\n');
             Ok(())

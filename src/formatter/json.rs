@@ -4,19 +4,19 @@ use std::cell::RefCell;
 use std::io::Write as _;
 use std::sync::OnceLock;
 
-use super::append::{append, append_wrapped};
-use super::escape::{JsonEscapes, write_escaped, write_quoted};
 use super::field_map::{Present, TARGET};
 use super::key_names::Renamer;
-use super::number::format_f64;
 use super::pretty::pretty;
-use super::record::field_errors;
-use super::time::{Stamp, TimestampFormat, with_stamp};
-use super::{FieldKey, FieldMap, Formatter};
+use super::problems::problems;
+use super::{Destination, FieldKey, FieldMap, Formatter};
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::level::Level;
 use crate::scratch;
+use crate::text::append::{append, append_wrapped};
+use crate::text::escape::{JsonEscapes, write_escaped, write_quoted};
+use crate::text::number::format_f64;
+use crate::text::time::{Stamp, TimestampFormat, with_stamp};
 use crate::value::Value;
 
 /// Formats records as JSON, one object per line, like logrus's `JSONFormatter`:
@@ -192,141 +192,150 @@ impl JsonFormatter {
         !self.disable_html_escape
     }
 
+    /// Writes the record as one object, without the newline.
     fn write_record(&self, entry: &Entry, buf: &mut Vec<u8>, stamp: Option<Stamp<'_>>) {
         let keys = self.keys();
-        let html = self.html();
-        let mut stamp_error = None;
-        match stamp {
-            None => buf.push(b'{'),
-            Some(stamp) => {
-                append(buf, &keys.time);
-                match stamp {
-                    Stamp::Rfc3339(text) => {
-                        buf.push(b'"');
-                        append(buf, text.as_bytes());
-                        buf.push(b'"');
-                    }
-                    Stamp::Text(text) => write_quoted(buf, text, html),
-                    Stamp::Int(n) => append(buf, itoa::Buffer::new().format(n).as_bytes()),
-                    Stamp::Failed { fallback, error } => {
-                        write_quoted(buf, fallback, html);
-                        stamp_error = Some(error);
-                    }
-                }
-                buf.push(b',');
-            }
-        }
+        let stamp_error = self.write_time(buf, keys, stamp);
         append(buf, &keys.levels[entry.level() as usize]);
         append(buf, &keys.msg);
-        write_quoted(buf, entry.message(), html);
+        write_quoted(buf, entry.message(), self.html());
         let target = entry.target().filter(|_| self.report_target);
         if let Some(target) = target {
             append(buf, &keys.target);
-            write_quoted(buf, target, html);
+            write_quoted(buf, target, self.html());
         }
-
-        let mut errors = Vec::new();
-        if let Some(error) = stamp_error {
-            errors.extend_from_slice(error.as_bytes());
-        }
-        let mut fields_errors = Vec::new();
-        if field_errors(entry, &mut fields_errors) {
-            if !errors.is_empty() {
-                errors.extend_from_slice(b"; ");
-            }
-            errors.append(&mut fields_errors);
-        }
-        if !errors.is_empty() {
+        if let Some(problems) = problems(entry, stamp_error) {
             buf.extend_from_slice(&keys.field_error);
-            write_quoted(buf, &String::from_utf8_lossy(&errors), html);
+            write_quoted(buf, &problems, self.html());
         }
         if let Some(caller) = entry.caller() {
             if let Some(module) = caller.module {
                 buf.extend_from_slice(&keys.func);
-                write_quoted(buf, module, html);
+                write_quoted(buf, module, self.html());
             }
             buf.extend_from_slice(&keys.file);
-            write_escaped(buf, caller.file, html);
+            write_escaped(buf, caller.file, self.html());
             let _ = write!(buf, ":{}\"", caller.line);
         }
-
-        let fields = entry
-            .fields()
-            .iter()
-            .filter(|(_, v)| !matches!(v, Value::Invalid(_)));
         match &keys.data {
-            Some(data) => {
-                buf.extend_from_slice(data);
-                for (i, (key, value)) in fields.enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    write_quoted(buf, key, html);
-                    buf.push(b':');
-                    self.write_value(buf, value);
-                }
-                buf.push(b'}');
-            }
-            None => {
-                let map = &self.field_map;
-                let present = Present {
-                    caller: entry.caller().is_some(),
-                    target: target.is_some(),
-                };
-                let fields = entry
-                    .fields()
-                    .iter_keys()
-                    .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
-                // Made for the first key that needs a new name: most records have none.
-                let mut renamer = None;
-                for (key, value, mark) in fields {
-                    let clashes = map.clashes(key, mark, present);
-                    if mark.json_plain && !clashes {
-                        append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
-                    } else {
-                        buf.extend_from_slice(b",\"");
-                        let mut write = |key: &str| write_escaped(buf, key, html);
-                        // Escaping keeps distinct keys distinct; only a clash renames.
-                        match clashes {
-                            true => renamer
-                                .get_or_insert_with(|| Renamer::new(map, entry.fields(), present))
-                                .write_name(write, key, true, false),
-                            false => write(key),
-                        }
-                        buf.extend_from_slice(b"\":");
-                    }
-                    self.write_value(buf, value);
-                }
-            }
+            Some(data) => self.write_nested_fields(buf, data, entry),
+            None => self.write_fields(buf, entry, target.is_some()),
         }
         buf.push(b'}');
     }
 
-    #[inline(always)]
-    fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
-        match value {
-            Value::Null => buf.extend_from_slice(b"null"),
-            Value::Bool(v) => buf.extend_from_slice(if *v { b"true" } else { b"false" }),
-            Value::I64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
-            Value::U64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
-            Value::F64(v) => {
-                let mut digits = zmij::Buffer::new();
-                let text = format_f64(&mut digits, *v);
-                if v.is_finite() {
-                    append(buf, text.as_bytes());
-                } else {
-                    write_quoted(buf, text, false);
+    /// Opens the object and writes the time, when there is one; returns why a custom
+    /// pattern failed, if it did.
+    fn write_time<'s>(
+        &self,
+        buf: &mut Vec<u8>,
+        keys: &Keys,
+        stamp: Option<Stamp<'s>>,
+    ) -> Option<&'s str> {
+        let Some(stamp) = stamp else {
+            buf.push(b'{');
+            return None;
+        };
+        append(buf, &keys.time);
+        let error = match stamp {
+            Stamp::Rfc3339(text) => {
+                append_wrapped(buf, b"\"", text.as_bytes(), b"\"");
+                None
+            }
+            Stamp::Text(text) => {
+                write_quoted(buf, text, self.html());
+                None
+            }
+            Stamp::Int(n) => {
+                append(buf, itoa::Buffer::new().format(n).as_bytes());
+                None
+            }
+            Stamp::Failed { fallback, error } => {
+                write_quoted(buf, fallback, self.html());
+                Some(error)
+            }
+        };
+        buf.push(b',');
+        error
+    }
+
+    /// Writes the fields at the top level, each key renamed if it clashes with a fixed
+    /// key the record has (`target_present` says whether the target is written).
+    fn write_fields(&self, buf: &mut Vec<u8>, entry: &Entry, target_present: bool) {
+        let map = &self.field_map;
+        let present = Present {
+            caller: entry.caller().is_some(),
+            target: target_present,
+        };
+        let fields = entry
+            .fields()
+            .iter_keys()
+            .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
+        // Made for the first key that needs a new name: most records have none.
+        let mut renamer = None;
+        for (key, value, mark) in fields {
+            let clashes = map.clashes(key, mark, present);
+            if mark.json_plain && !clashes {
+                append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
+            } else {
+                buf.extend_from_slice(b",\"");
+                let mut write = |key: &str| write_escaped(buf, key, self.html());
+                // Escaping keeps distinct keys distinct; only a clash renames.
+                match clashes {
+                    true => renamer
+                        .get_or_insert_with(|| Renamer::new(map, entry.fields(), present))
+                        .write_name(write, key, true, false),
+                    false => write(key),
                 }
+                buf.extend_from_slice(b"\":");
             }
-            Value::Str(s) => write_quoted(buf, s, self.html()),
-            Value::Json(json) => {
-                let mut ser = serde_json::Serializer::with_formatter(
-                    &mut *buf,
-                    JsonEscapes { html: self.html() },
-                );
-                let _ = serde::Serialize::serialize(json, &mut ser);
+            write_json_value(buf, value, self.html());
+        }
+    }
+
+    /// Writes the fields in one object opened by `data` (`,"data":{`): no key there
+    /// clashes with a fixed one.
+    fn write_nested_fields(&self, buf: &mut Vec<u8>, data: &[u8], entry: &Entry) {
+        buf.extend_from_slice(data);
+        let fields = entry
+            .fields()
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Invalid(_)));
+        for (i, (key, value)) in fields.enumerate() {
+            if i > 0 {
+                buf.push(b',');
             }
-            Value::Invalid(_) => buf.extend_from_slice(b"null"),
+            write_quoted(buf, key, self.html());
+            buf.push(b':');
+            write_json_value(buf, value, self.html());
+        }
+        buf.push(b'}');
+    }
+}
+
+/// Writes `value` as JSON: numbers and booleans typed, NaN and infinities as the strings
+/// `"NaN"`, `"inf"` and `"-inf"`, strings with the JSON escapes (`html`: `<`, `>` and `&`
+/// too), JSON values compact, and a value that could not be serialised as `null`.
+#[inline(always)]
+pub(crate) fn write_json_value(buf: &mut Vec<u8>, value: &Value, html: bool) {
+    match value {
+        Value::Null | Value::Invalid(_) => buf.extend_from_slice(b"null"),
+        Value::Bool(v) => buf.extend_from_slice(if *v { b"true" } else { b"false" }),
+        Value::I64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
+        Value::U64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
+        Value::F64(v) => {
+            let mut digits = zmij::Buffer::new();
+            let text = format_f64(&mut digits, *v);
+            if v.is_finite() {
+                append(buf, text.as_bytes());
+            } else {
+                write_quoted(buf, text, false);
+            }
+        }
+        Value::Str(s) => write_quoted(buf, s, html),
+        Value::Json(json) => {
+            let mut ser = serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html });
+            let _ = serde::Serialize::serialize(json, &mut ser);
         }
     }
 }
@@ -343,7 +352,7 @@ impl Default for JsonFormatter {
 }
 
 impl Formatter for JsonFormatter {
-    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+    fn format(&self, entry: &Entry, _dest: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
         let write = |buf: &mut Vec<u8>| {
             if self.disable_timestamp {
                 self.write_record(entry, buf, None);

@@ -123,6 +123,14 @@ impl Renames {
     }
 }
 
+/// Writes a key for text output: logfmt has no quoted keys, so space, `=`, `"` and control
+/// characters (C0, DEL, C1) become `_`, and an empty key is written as `_`.
+pub(crate) fn write_key(buf: &mut Vec<u8>, key: &str) {
+    for c in sanitized(key) {
+        buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
+
 /// Appends `key` as a logfmt key (see [`sanitized`]).
 fn push_sanitized(out: &mut String, key: &str) {
     out.extend(sanitized(key));
@@ -130,10 +138,33 @@ fn push_sanitized(out: &mut String, key: &str) {
 
 /// `key` as a logfmt key, which has no quotes: space, control characters (C0, DEL and
 /// C1), `=` and `"` become `_`, and an empty key is `_`.
-pub(crate) fn sanitized(key: &str) -> impl Iterator<Item = char> + '_ {
+fn sanitized(key: &str) -> impl Iterator<Item = char> + '_ {
     let empty = key.is_empty().then_some('_');
     empty.into_iter().chain(key.chars().map(|c| match c {
         c if c <= ' ' || c == '=' || c == '"' || ('\u{7f}'..='\u{9f}').contains(&c) => '_',
         c => c,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_key;
+    use crate::text::escape::write_escaped;
+
+    /// A key marked plain is one the writers would leave as it is.
+    #[test]
+    fn key_marks_agree_with_the_writers() {
+        let keys = (0..=0x7fu8)
+            .map(|b| format!("k{}y", b as char))
+            .chain(["", "é", "✓ key", "a=b", "<tag>", "plain_key.1"].map(String::from));
+        for key in keys {
+            let mark = crate::fields::KeyMark::of(&key);
+            let mut json = Vec::new();
+            write_escaped(&mut json, &key, true);
+            assert_eq!(mark.json_plain, json == key.as_bytes(), "{key:?}");
+            let mut logfmt = Vec::new();
+            write_key(&mut logfmt, &key);
+            assert_eq!(mark.logfmt_plain, logfmt == key.as_bytes(), "{key:?}");
+        }
+    }
 }

@@ -7,19 +7,21 @@ use std::time::SystemTime;
 
 use colored::Color;
 
-use super::append::{append, append_wrapped};
-use super::escape::{needs_quotes, write_controls_escaped, write_key, write_quoted};
 use super::field_map::Present;
-use super::key_names::Renamer;
-use super::number::format_f64;
-use super::record::field_errors;
-use super::time::{Stamp, TimestampFormat, with_stamp};
-use super::{FieldKey, FieldMap, Formatter};
+use super::key_names::{Renamer, write_key};
+use super::problems::problems;
+use super::{Destination, FieldKey, FieldMap, Formatter};
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::fields::KeyMark;
 use crate::level::Level;
 use crate::scratch;
+use crate::text::append::{append, append_wrapped};
+use crate::text::escape::{
+    JsonEscapes, needs_quotes, write_controls_escaped, write_escaped, write_quoted,
+};
+use crate::text::number::format_f64;
+use crate::text::time::{Stamp, TimestampFormat, with_stamp};
 use crate::value::Value;
 
 /// The width the coloured layout pads messages to, as logrus does.
@@ -30,23 +32,9 @@ const LEVEL_WIDTH: usize = 7;
 /// When the process started logging; the coloured layout counts seconds from it.
 static BASE_TIME: LazyLock<SystemTime> = LazyLock::new(SystemTime::now);
 
-/// What the environment says about colours (colored's rules): `Some(true)` when
-/// `CLICOLOR_FORCE` is set and not `0`, `Some(false)` when `NO_COLOR` is set or
-/// `CLICOLOR=0`, `None` to leave it to the terminal check.
-static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
-    if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-        Some(true)
-    } else if var("NO_COLOR").is_some() || var("CLICOLOR").is_some_and(|v| v == "0") {
-        Some(false)
-    } else {
-        None
-    }
-});
-
 /// Formats records as logfmt text, like logrus's `TextFormatter`.
 ///
-/// Without colours (the default when the out is not a terminal):
+/// Without colours (the default when the destination is not a terminal):
 ///
 /// ```text
 /// time="2026-11-22T10:00:00+08:00" level=info msg="request handled" user=alice status=200
@@ -61,10 +49,13 @@ static ENV_COLORS: LazyLock<Option<bool>> = LazyLock::new(|| {
 /// written as `fields.<key>`; a renamed key gets more `fields.` in front while its name is
 /// taken, so no record carries a key twice.
 ///
-/// With colours (the out is a terminal, or [`force_colors`](TextFormatter::force_colors)),
-/// logrus's layout: `INFO[0000] request handled      user=alice`, the level and keys in
-/// the level's colour. `NO_COLOR`, `CLICOLOR=0` and `CLICOLOR_FORCE` are respected;
-/// `force_colors` and `disable_colors` override them.
+/// With colours (the [`Destination`] wants them: a terminal, unless `NO_COLOR` or
+/// `CLICOLOR=0` say otherwise, or `CLICOLOR_FORCE`; or
+/// [`force_colors`](TextFormatter::force_colors)), logrus's layout: `INFO[0000] request
+/// handled      user=alice`, the level and keys in the level's colour. The destination is
+/// the one the record is written to: a hook writing a file gets no colours from a
+/// formatter that colours the logger's terminal. `force_colors` and `disable_colors`
+/// override the destination and the environment.
 ///
 /// ```
 /// use hooklog::{Logger, MemoryOut, TextFormatter};
@@ -100,14 +91,14 @@ pub struct TextFormatter {
 }
 
 impl TextFormatter {
-    /// A formatter with logrus's defaults: colours on a terminal, RFC 3339 timestamps,
+    /// A formatter with logrus's defaults: colours for a terminal, RFC 3339 timestamps,
     /// fields in insertion order.
     pub fn new() -> TextFormatter {
         LazyLock::force(&BASE_TIME);
         TextFormatter::default()
     }
 
-    /// Colours even when the out is not a terminal.
+    /// Colours whatever the destination.
     pub fn force_colors(mut self, on: bool) -> Self {
         self.force_colors = on;
         self
@@ -200,14 +191,8 @@ impl TextFormatter {
         }
     }
 
-    fn colors(&self, entry: &Entry) -> bool {
-        if self.disable_colors {
-            false
-        } else if self.force_colors {
-            true
-        } else {
-            ENV_COLORS.unwrap_or_else(|| entry.logger().out_is_terminal())
-        }
+    fn colors(&self, dest: Destination) -> bool {
+        !self.disable_colors && (self.force_colors || dest.wants_colors())
     }
 
     /// Writes `text` bare when logfmt allows it, else quoted with JSON escapes.
@@ -249,7 +234,7 @@ impl TextFormatter {
                 scratch.clear();
                 let mut ser = serde_json::Serializer::with_formatter(
                     &mut *scratch,
-                    super::escape::JsonEscapes { html: false },
+                    JsonEscapes { html: false },
                 );
                 let _ = serde::Serialize::serialize(json, &mut ser);
                 self.write_text(buf, std::str::from_utf8(scratch).unwrap_or_default());
@@ -258,30 +243,25 @@ impl TextFormatter {
         }
     }
 
-    fn write_record(&self, entry: &Entry, buf: &mut Vec<u8>, stamp: Option<Stamp<'_>>) {
-        let mut errors = Vec::new();
-        let (time, time_int) = match stamp {
-            None => (None, None),
-            Some(Stamp::Rfc3339(text) | Stamp::Text(text)) => (Some(text), None),
-            Some(Stamp::Int(n)) => (None, Some(n)),
-            Some(Stamp::Failed { fallback, error }) => {
-                errors.extend_from_slice(error.as_bytes());
-                (Some(fallback), None)
-            }
+    fn write_record(
+        &self,
+        entry: &Entry,
+        dest: Destination,
+        buf: &mut Vec<u8>,
+        stamp: Option<Stamp<'_>>,
+    ) {
+        let (time, time_int, stamp_error) = match stamp {
+            None => (None, None, None),
+            Some(Stamp::Rfc3339(text) | Stamp::Text(text)) => (Some(text), None, None),
+            Some(Stamp::Int(n)) => (None, Some(n), None),
+            Some(Stamp::Failed { fallback, error }) => (Some(fallback), None, Some(error)),
         };
-        let mut field_errors_buf = Vec::new();
-        if field_errors(entry, &mut field_errors_buf) {
-            if !errors.is_empty() {
-                errors.extend_from_slice(b"; ");
-            }
-            errors.append(&mut field_errors_buf);
-        }
-        let errors = String::from_utf8(errors).unwrap_or_default();
-
-        if self.colors(entry) {
-            self.write_colored(entry, buf, time, time_int, &errors);
+        let problems = problems(entry, stamp_error);
+        let errors = problems.as_deref().unwrap_or_default();
+        if self.colors(dest) {
+            self.write_colored(entry, buf, time, time_int, errors);
         } else {
-            self.write_plain(entry, buf, time, time_int, &errors);
+            self.write_plain(entry, buf, time, time_int, errors);
         }
         buf.push(b'\n');
     }
@@ -328,7 +308,7 @@ impl TextFormatter {
             let quote = self.force_quote || !self.disable_quote;
             if quote {
                 buf.push(b'"');
-                super::escape::write_escaped(buf, caller.file, false);
+                write_escaped(buf, caller.file, false);
             } else {
                 write_controls_escaped(buf, caller.file);
             }
@@ -520,12 +500,12 @@ fn level_color(level: Level) -> Color {
 }
 
 impl Formatter for TextFormatter {
-    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+    fn format(&self, entry: &Entry, dest: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
         if self.disable_timestamp {
-            self.write_record(entry, buf, None);
+            self.write_record(entry, dest, buf, None);
         } else {
             with_stamp(&self.timestamp_format, entry.time(), |stamp| {
-                self.write_record(entry, buf, Some(stamp))
+                self.write_record(entry, dest, buf, Some(stamp))
             });
         }
         Ok(())

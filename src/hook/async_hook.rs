@@ -3,21 +3,17 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use super::{Hook, InHook, fire_contained, flush_contained};
+use super::guard::{self, InHook};
+use super::{Hook, fire_contained, flush_contained};
 use crate::entry::Entry;
 use crate::error::{Error, report};
-use crate::exit;
 use crate::level::Level;
-use crate::logger::{self, Logger};
+use crate::lifecycle::{self, AtExit, Stage};
 use crate::pool::Pooled;
-use crate::registry::Registry;
-
-/// The logger a queued record is handed with when its own logger is gone.
-static INERT: LazyLock<Logger> = LazyLock::new(|| Logger::builder().no_out().build());
 
 /// What [`AsyncHook::fire`](Hook::fire) does when the queue is full.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,16 +32,22 @@ pub enum QueueFull {
 /// `fire` copies the record (a pooled entry) into the queue and returns; the worker fires
 /// the inner hook on each copy in order. [`flush`](Hook::flush) waits until every record
 /// queued before it has been handled and the inner hook flushed, up to a deadline (5 s by
-/// default); the logger calls it on [`Logger::flush`](crate::Logger::flush) and on every
-/// exit path. The end of the process also drains every `AsyncHook` still alive that no
-/// logger flushed (its logger was dropped, perhaps on the worker itself), so every record
-/// is handled, or counted on stderr as dropped or not delivered. Dropping the hook drains
-/// the queue, up to the deadline, and joins the worker.
+/// default, and never past the [exit deadline](crate::exit_deadline) while the process
+/// ends); the logger calls it on [`Logger::flush`](crate::Logger::flush) and on every exit
+/// path. The end of the process also drains every `AsyncHook` still alive that no logger
+/// holds any more, so every record is handled, or counted on stderr as dropped or not
+/// delivered. Dropping the hook drains the queue, up to the flush timeout, and joins the
+/// worker.
 ///
-/// Records the inner hook logs through a logger skip that logger's hooks, as on the
-/// logging thread. A queue does not keep the logger alive: a record whose logger was
-/// dropped reaches the inner hook with an inert logger (`entry.logger()`). Edits the inner hook makes to a record do not reach the formatted
-/// record: it is formatted on the logging thread without waiting.
+/// On the worker itself (the inner hook logs, or the process starts to end there), nothing
+/// waits for the worker: a full queue takes the record anyway, and a flush or an exit
+/// handles the queued records on the spot. In a child process made by `fork`, the records
+/// queued in the parent are the parent's to deliver: the child's hook starts with an empty
+/// queue and a worker of its own.
+///
+/// Records the inner hook logs through the logger that fired the record skip that
+/// logger's hooks, as on the logging thread. The inner hook's edits to a record do not
+/// reach the formatted record: it is formatted on the logging thread without waiting.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -73,21 +75,17 @@ pub enum QueueFull {
 pub struct AsyncHook {
     shared: Arc<Shared>,
     levels: Vec<Level>,
-    worker: Option<JoinHandle<()>>,
 }
 
-/// Every `AsyncHook` alive, for the exit paths: one whose logger is gone (its worker
-/// dropped the last handle) is still drained when the process ends.
-static LIVE: Registry<Shared> = Registry::new();
-
 struct Shared {
+    /// This state's own handle, for the worker threads it starts.
+    me: Weak<Shared>,
     name: &'static str,
     inner: Box<dyn Hook>,
-    worker: OnceLock<ThreadId>,
-    /// The exit flush (see [`exit::exit_epoch`]) in which a flush off the worker last
-    /// drained this hook, so that the exit drains it once.
-    flushed_in: AtomicU64,
     queue: Mutex<Queue>,
+    /// The records the worker took from the queue and has not handled yet; only the
+    /// worker's thread touches them.
+    in_hand: Mutex<VecDeque<Queued>>,
     /// Signalled when records arrive or the hook is closing.
     arrived: Condvar,
     /// Signalled when records have been handled (room in the queue, progress for flush).
@@ -95,21 +93,28 @@ struct Shared {
     dropped: AtomicU64,
     /// Dropped records not yet reported.
     unreported: AtomicU64,
+    /// The complete exit flush in which a logger flushed this hook (0: none), so that the
+    /// exit's own pass over queues leaves it alone.
+    flushed_in: AtomicU64,
 }
 
-/// A queued record: its storage, and its logger held weakly so that a queue never keeps
-/// a logger (which owns this hook) alive.
-type Queued = (Weak<logger::Shared>, Pooled);
+/// A queued record: the logger whose hook queued it (its id: a queue never keeps a
+/// logger alive), and its storage.
+type Queued = (usize, Pooled);
 
 struct Queue {
     records: VecDeque<Queued>,
     capacity: usize,
     on_full: QueueFull,
     flush_timeout: Duration,
-    /// Records ever queued, and ever handled by the worker.
+    /// Records ever queued, and ever handled.
     queued: u64,
     handled: u64,
     closing: bool,
+    /// The worker's thread, and the fork generation it was started in.
+    worker: Option<ThreadId>,
+    generation: u64,
+    join: Option<JoinHandle<()>>,
 }
 
 impl AsyncHook {
@@ -122,11 +127,10 @@ impl AsyncHook {
     pub fn new(hook: impl Hook) -> AsyncHook {
         let name = std::any::type_name_of_val(&hook);
         let levels = hook.levels().to_vec();
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|me| Shared {
+            me: me.clone(),
             name,
             inner: Box::new(hook),
-            worker: OnceLock::new(),
-            flushed_in: AtomicU64::new(0),
             queue: Mutex::new(Queue {
                 records: VecDeque::new(),
                 capacity: 1024,
@@ -135,25 +139,20 @@ impl AsyncHook {
                 queued: 0,
                 handled: 0,
                 closing: false,
+                worker: None,
+                generation: lifecycle::fork_generation(),
+                join: None,
             }),
+            in_hand: Mutex::new(VecDeque::new()),
             arrived: Condvar::new(),
             handled: Condvar::new(),
             dropped: AtomicU64::new(0),
             unreported: AtomicU64::new(0),
+            flushed_in: AtomicU64::new(0),
         });
-        let worker_shared = Arc::clone(&shared);
-        let worker = std::thread::Builder::new()
-            .name("hooklog-async-hook".into())
-            .spawn(move || worker_shared.run())
-            .expect("start the async hook's worker thread");
-        let _ = shared.worker.set(worker.thread().id());
-        exit::install();
-        LIVE.add(&shared);
-        AsyncHook {
-            worker: Some(worker),
-            shared,
-            levels,
-        }
+        shared.start_worker(&mut shared.lock());
+        lifecycle::register(Stage::Queues, &shared);
+        AsyncHook { shared, levels }
     }
 
     /// The most records the queue holds (at least 1).
@@ -170,8 +169,9 @@ impl AsyncHook {
         self
     }
 
-    /// How long [`flush`](Hook::flush), dropping the hook, and the end of the process wait
-    /// for the queue to drain (default 5 s).
+    /// How long [`flush`](Hook::flush) and dropping the hook wait for the queue to drain
+    /// (default 5 s). At the end of the process the [exit
+    /// timeout](crate::set_exit_timeout) bounds the wait as well.
     #[must_use]
     pub fn flush_timeout(self, timeout: Duration) -> AsyncHook {
         self.shared.lock().flush_timeout = timeout;
@@ -190,17 +190,47 @@ impl AsyncHook {
 }
 
 impl Shared {
+    /// The queue, made this process's own first if this is a child made by `fork`.
     fn lock(&self) -> MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if queue.generation != lifecycle::fork_generation() {
+            self.after_fork(&mut queue);
+        }
+        queue
     }
 
-    fn flush_timeout(&self) -> Duration {
-        self.lock().flush_timeout
+    /// In a child made by `fork`: the queued records are the parent's to deliver, and the
+    /// parent's worker did not come along.
+    #[cold]
+    fn after_fork(&self, queue: &mut Queue) {
+        queue.generation = lifecycle::fork_generation();
+        queue.records.clear();
+        queue.handled = queue.queued;
+        // The parent's thread is not in this process: nothing to join.
+        std::mem::forget(queue.join.take());
+        self.in_hand
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.start_worker(queue);
+    }
+
+    /// Starts the worker thread.
+    fn start_worker(&self, queue: &mut Queue) {
+        let Some(shared) = self.me.upgrade() else {
+            return;
+        };
+        let worker = std::thread::Builder::new()
+            .name("hooklog-async-hook".into())
+            .spawn(move || shared.run())
+            .expect("start the async hook's worker thread");
+        queue.worker = Some(worker.thread().id());
+        queue.join = Some(worker);
     }
 
     /// Whether this is the worker's thread, which must not wait for itself.
-    fn on_worker(&self) -> bool {
-        self.worker.get() == Some(&std::thread::current().id())
+    fn on_worker(&self, queue: &Queue) -> bool {
+        queue.worker == Some(std::thread::current().id())
     }
 
     /// Reports the records dropped (the queue was full) since the last report.
@@ -214,15 +244,15 @@ impl Shared {
         }
     }
 
-    /// Waits until every record queued before this call is handled, or the flush timeout
-    /// passed; returns how many were still waiting then. Returns at once on the worker's
-    /// own thread.
-    fn drain(&self) -> Result<(), u64> {
-        if self.on_worker() {
-            return Ok(());
-        }
+    /// Waits until every record queued before this call is handled, or `deadline`
+    /// passed; returns how many were still waiting then. On the worker's own thread,
+    /// handles them itself.
+    fn drain(&self, deadline: Instant) -> Result<(), u64> {
         let mut queue = self.lock();
-        let deadline = Instant::now() + queue.flush_timeout;
+        if self.on_worker(&queue) {
+            drop(queue);
+            return self.drain_here(deadline);
+        }
         let target = queue.queued;
         while queue.handled < target {
             let now = Instant::now();
@@ -238,27 +268,51 @@ impl Shared {
         Ok(())
     }
 
-    /// What the end of the process does for a hook no logger flushed in this exit (its
-    /// logger is gone): drains it, flushes the inner hook, reports what was not delivered.
-    fn drain_at_exit(&self) {
-        self.report_drops();
-        match self.drain() {
-            Ok(()) => {
-                if let Err(e) = flush_contained(self.name, &*self.inner) {
-                    report(format_args!("{e}"));
-                }
+    /// [`drain`](Shared::drain) on the worker's thread: handles what it holds and what is
+    /// queued, on the spot.
+    fn drain_here(&self, deadline: Instant) -> Result<(), u64> {
+        loop {
+            self.handle_in_hand();
+            let mut queue = self.lock();
+            if queue.records.is_empty() {
+                return Ok(());
             }
-            Err(waiting) => report(format_args!(
-                "async hook {}: {waiting} records not delivered at exit: still queued after {:?}",
-                self.name,
-                self.flush_timeout()
-            )),
+            if Instant::now() >= deadline {
+                return Err(queue.records.len() as u64);
+            }
+            self.take_queued(&mut queue);
         }
     }
 
-    /// The worker: takes records in batches and fires the inner hook on each.
+    /// Moves the queued records into the worker's hands, making room in the queue.
+    fn take_queued(&self, queue: &mut Queue) {
+        let mut in_hand = self.in_hand.lock().unwrap_or_else(PoisonError::into_inner);
+        in_hand.extend(queue.records.drain(..));
+        // Room for more: wake producers blocked on a full queue.
+        self.handled.notify_all();
+    }
+
+    /// Fires the inner hook on every record in the worker's hands, in order.
+    fn handle_in_hand(&self) {
+        loop {
+            let next = self
+                .in_hand
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front();
+            let Some((origin, data)) = next else { return };
+            {
+                let _in_hook = InHook::enter(origin);
+                let mut record = Entry::record(data);
+                fire_contained(self.name, &*self.inner, &mut record);
+            }
+            self.lock().handled += 1;
+            self.handled.notify_all();
+        }
+    }
+
+    /// The worker: takes the queued records and fires the inner hook on each.
     fn run(&self) {
-        let mut batch = VecDeque::new();
         loop {
             {
                 let mut queue = self.lock();
@@ -271,19 +325,36 @@ impl Shared {
                 if queue.records.is_empty() {
                     return;
                 }
-                std::mem::swap(&mut batch, &mut queue.records);
-                // Room for more: wake producers blocked on a full queue.
-                self.handled.notify_all();
+                self.take_queued(&mut queue);
             }
-            let count = batch.len() as u64;
-            for (logger, data) in batch.drain(..) {
-                let logger = Logger::upgrade(&logger).unwrap_or_else(|| INERT.clone());
-                let _in_hook = InHook::enter(logger.id());
-                let mut record = Entry::from_parts(logger, data);
-                fire_contained(self.name, &*self.inner, &mut record);
-            }
-            self.lock().handled += count;
-            self.handled.notify_all();
+            self.handle_in_hand();
+        }
+    }
+
+    /// Drains, waiting `within` at most, and flushes the inner hook; reports what was
+    /// dropped since the last flush.
+    fn flush_within(&self, within: Duration) -> Result<(), Error> {
+        self.report_drops();
+        if let Err(waiting) = self.drain(Instant::now() + within) {
+            return Err(Error::new(format!(
+                "async hook {} did not drain within {within:?}: {waiting} records still queued",
+                self.name
+            )));
+        }
+        flush_contained(self.name, &*self.inner)
+    }
+}
+
+impl AtExit for Shared {
+    /// Drains the hook and flushes the inner one, unless a logger did in this exit.
+    fn flush_at_exit(&self, deadline: Instant) {
+        let flushed_in = self.flushed_in.load(Ordering::SeqCst);
+        if lifecycle::complete_flush_running() == Some(flushed_in) {
+            return;
+        }
+        let within = deadline.saturating_duration_since(Instant::now());
+        if let Err(e) = self.flush_within(within) {
+            report(format_args!("{e}"));
         }
     }
 }
@@ -295,16 +366,18 @@ impl Hook for AsyncHook {
 
     /// Queues a copy of the record; blocks or drops when the queue is full.
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        let (logger, data) = entry.clone().into_parts();
-        let record = (logger.downgrade(), data);
-        drop(logger);
-        let shared = &*self.shared;
+        let record = (guard::innermost(), entry.record_copy());
+        let shared = &self.shared;
         let mut queue = shared.lock();
         while queue.records.len() >= queue.capacity && !queue.closing {
             if queue.on_full == QueueFull::DropNewest {
                 shared.dropped.fetch_add(1, Ordering::Relaxed);
                 shared.unreported.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
+            }
+            // The worker waiting for itself would never end: the record goes in anyway.
+            if shared.on_worker(&queue) {
+                break;
             }
             queue = shared
                 .handled
@@ -323,64 +396,44 @@ impl Hook for AsyncHook {
     ///
     /// # Errors
     ///
-    /// If the queue did not drain within the flush timeout, or the inner flush failed.
+    /// If the queue did not drain by the deadline, or the inner flush failed.
     fn flush(&self) -> Result<(), Error> {
-        let shared = &*self.shared;
-        shared.report_drops();
-        // From the worker itself (it dropped its logger's last handle, or the inner hook
-        // flushed the logger) nothing can wait for the queue: waiting for the worker would
-        // never end. The end of the process still drains it, so only a flush that waits
-        // counts as this exit's.
-        if shared.on_worker() {
-            return shared.inner.flush();
+        let mut within = self.shared.lock().flush_timeout;
+        if let Some(exit) = lifecycle::exit_deadline() {
+            within = within.min(exit.saturating_duration_since(Instant::now()));
         }
-        shared
-            .flushed_in
-            .store(exit::exit_epoch(), Ordering::SeqCst);
-        if let Err(waiting) = shared.drain() {
-            return Err(Error::new(format!(
-                "async hook {} did not drain within {:?}: {waiting} records still queued",
-                shared.name,
-                shared.flush_timeout()
-            )));
+        if let Some(flush) = lifecycle::complete_flush_running() {
+            self.shared.flushed_in.store(flush, Ordering::SeqCst);
         }
-        shared.inner.flush()
+        self.shared.flush_within(within)
     }
 }
 
 impl Drop for AsyncHook {
     /// Lets the worker drain the queue, up to the flush timeout, then joins it. On the
     /// worker's own thread (it dropped the last handle of the logger that owned this
-    /// hook) it cannot wait: the worker goes on draining, and the end of the process waits
-    /// for it (up to the flush timeout) or reports what it did not deliver.
+    /// hook) it drains the queue itself.
     fn drop(&mut self) {
-        let shared = &*self.shared;
-        shared.lock().closing = true;
+        let shared = &self.shared;
+        let (deadline, join) = {
+            let mut queue = shared.lock();
+            queue.closing = true;
+            (Instant::now() + queue.flush_timeout, queue.join.take())
+        };
         shared.arrived.notify_all();
         shared.handled.notify_all();
-        let Some(worker) = self.worker.take() else {
-            return;
-        };
-        match shared.drain() {
-            Ok(()) if !shared.on_worker() => {
-                let _ = worker.join();
+        match shared.drain(deadline) {
+            Ok(()) => {
+                if let Some(join) =
+                    join.filter(|join| join.thread().id() != std::thread::current().id())
+                {
+                    let _ = join.join();
+                }
             }
-            Ok(()) => {}
             Err(waiting) => report(format_args!(
-                "async hook {} dropped with {waiting} records still queued after {:?}; its worker goes on, and the end of the process waits for it",
+                "async hook {} dropped with {waiting} records still queued after its flush timeout; its worker goes on, and the end of the process waits for it",
                 shared.name,
-                shared.flush_timeout()
             )),
-        }
-    }
-}
-
-/// Drains, at the end of the process, every `AsyncHook` that the exit flush `epoch` did
-/// not flush through a logger (its logger is gone), reporting what it could not deliver.
-pub(crate) fn drain_unflushed(epoch: u64) {
-    for shared in LIVE.live() {
-        if shared.flushed_in.load(Ordering::SeqCst) != epoch {
-            shared.drain_at_exit();
         }
     }
 }

@@ -1,21 +1,21 @@
 //! Hooks: code that runs on every record of chosen levels, before it is formatted.
 
-use std::any::Any;
-use std::cell::Cell;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::entry::Entry;
-use crate::error::{Error, report, report_limited};
+use crate::error::{Error, panic_message, report, report_limited};
 use crate::level::Level;
+use crate::lifecycle::ContainPanics;
 
 mod async_hook;
 mod default_fields;
+mod guard;
 
-pub(crate) use async_hook::drain_unflushed;
 pub use async_hook::{AsyncHook, QueueFull};
 pub use default_fields::DefaultFields;
+pub(crate) use guard::{InHook, in_hook_of};
 
 /// Code that runs on every record of the levels it names: send it somewhere, count it,
 /// add or change fields.
@@ -196,10 +196,10 @@ impl LevelHooks {
     }
 
     /// Fires the hooks for `level` as the logger does: each one, catching panics and
-    /// reporting errors on stderr, with the entry's logger skipping its hooks for records
-    /// logged meanwhile.
-    pub(crate) fn fire_contained(&self, level: Level, entry: &mut Entry) {
-        let _in_hook = InHook::enter(entry.logger().id());
+    /// reporting errors on stderr, with the logger `logger` (its id) skipping its hooks
+    /// for records logged meanwhile.
+    pub(crate) fn fire_contained(&self, level: Level, entry: &mut Entry, logger: usize) {
+        let _in_hook = InHook::enter(logger);
         for registered in &self.by_level[level.index()] {
             fire_contained(registered.name, &*registered.hook, entry);
         }
@@ -223,54 +223,9 @@ impl fmt::Debug for LevelHooks {
     }
 }
 
-/// How many nested hooks (a hook logging to another logger, whose hook logs ...) are told
-/// apart; deeper ones still count as running hooks.
-const MAX_NESTED: usize = 8;
-
-thread_local! {
-    /// The loggers whose hooks this thread is running, outermost first.
-    static RUNNING: [Cell<usize>; MAX_NESTED] = const { [const { Cell::new(0) }; MAX_NESTED] };
-    /// How many hook calls this thread is inside.
-    static DEPTH: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Whether this thread is running any hook (firing or flushing one).
-pub(crate) fn in_hook() -> bool {
-    DEPTH.with(Cell::get) > 0
-}
-
-/// Whether this thread is running a hook of the logger `id`; records it logs to that
-/// logger meanwhile skip its hooks.
-pub(crate) fn in_hook_of(id: usize) -> bool {
-    let depth = DEPTH.with(Cell::get).min(MAX_NESTED);
-    RUNNING.with(|running| running[..depth].iter().any(|logger| logger.get() == id))
-}
-
-/// Marks this thread as running a hook of a logger until dropped (panic-safe).
-pub(crate) struct InHook(());
-
-impl InHook {
-    /// The logger id of a hook being flushed: a hook is running, but no logger's records
-    /// skip their hooks.
-    pub(crate) const FLUSHING: usize = 0;
-
-    pub(crate) fn enter(logger: usize) -> InHook {
-        let depth = DEPTH.with(|depth| depth.replace(depth.get() + 1));
-        if depth < MAX_NESTED {
-            RUNNING.with(|running| running[depth].set(logger));
-        }
-        InHook(())
-    }
-}
-
-impl Drop for InHook {
-    fn drop(&mut self) {
-        DEPTH.with(|depth| depth.set(depth.get() - 1));
-    }
-}
-
 /// Fires `hook` on `entry`, reporting an error or a panic on stderr under `name`.
 pub(crate) fn fire_contained(name: &'static str, hook: &dyn Hook, entry: &mut Entry) {
+    let _contained = ContainPanics::enter();
     match catch_unwind(AssertUnwindSafe(|| hook.fire(entry))) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => report_limited(
@@ -287,6 +242,7 @@ pub(crate) fn fire_contained(name: &'static str, hook: &dyn Hook, entry: &mut En
 /// Flushes `hook`, turning an error or a panic into an error that names it (`name`).
 pub(crate) fn flush_contained(name: &str, hook: &dyn Hook) -> Result<(), Error> {
     let _in_hook = InHook::enter(InHook::FLUSHING);
+    let _contained = ContainPanics::enter();
     match catch_unwind(AssertUnwindSafe(|| hook.flush())) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(Error::new(format!("flushing hook {name} failed: {e}"))),
@@ -294,16 +250,5 @@ pub(crate) fn flush_contained(name: &str, hook: &dyn Hook) -> Result<(), Error> 
             "flushing hook {name} panicked: {}",
             panic_message(&*panic)
         ))),
-    }
-}
-
-/// The text of a panic payload.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "non-string panic payload"
     }
 }

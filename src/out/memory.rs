@@ -6,22 +6,11 @@ use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::crash;
 use crate::error::{Error, report, write_stderr, write_stderr_bytes};
-use crate::exit::{self, lock_within};
+use crate::lifecycle::{self, AtExit, Stage, lock_within};
 use crate::log_file::{AppendError, PreparedPath, append_whole};
-use crate::registry::Registry;
-
-/// Every `MemoryOut` that persists to a file, for the exit paths and the crash handler.
-static PERSISTED: Registry<Inner> = Registry::new();
-
-/// How long an exit path waits for a `MemoryOut` another thread holds.
-const EXIT_LOCK_WAIT: Duration = Duration::from_secs(2);
-/// How long the crash handler waits for a lock another thread holds (it may be the
-/// crashing thread, which will never release it).
-const CRASH_LOCK_WAIT: Duration = Duration::from_millis(200);
 
 /// What a bounded [`MemoryOut`] does when a record would take it past `max_bytes`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -85,6 +74,8 @@ struct Inner {
 
 #[derive(Default)]
 struct State {
+    /// The fork generation the records are this process's in.
+    generation: u64,
     buf: VecDeque<u8>,
     path: Option<PreparedPath>,
     max_bytes: Option<usize>,
@@ -98,7 +89,10 @@ impl MemoryOut {
     pub fn new() -> MemoryOut {
         MemoryOut {
             inner: Arc::new(Inner {
-                state: Mutex::new(State::default()),
+                state: Mutex::new(State {
+                    generation: lifecycle::fork_generation(),
+                    ..State::default()
+                }),
             }),
         }
     }
@@ -117,9 +111,7 @@ impl MemoryOut {
                 path.display()
             )),
         }
-        exit::install();
-        crash::install();
-        PERSISTED.add(&self.inner);
+        lifecycle::register(Stage::Memory, &self.inner);
         self
     }
 
@@ -195,7 +187,9 @@ impl MemoryOut {
 
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.own_records();
+        state
     }
 
     fn persist(&self) -> Result<(), Error> {
@@ -204,6 +198,16 @@ impl Inner {
 }
 
 impl State {
+    /// In a child made by `fork`, forgets the records held: they are the parent's, which
+    /// persists them. Allocates nothing, so the crash handler can call it.
+    fn own_records(&mut self) {
+        let generation = lifecycle::fork_generation();
+        if self.generation != generation {
+            self.generation = generation;
+            self.buf.clear();
+        }
+    }
+
     fn persist(&mut self) -> Result<(), Error> {
         self.write_out(false).map_err(|e| {
             let path = self.path.as_ref().map_or(Path::new(""), PreparedPath::path);
@@ -297,49 +301,42 @@ fn fall_back(path: &Path, parts: [&[u8]; 2], error: &AppendError, in_crash: bool
 }
 
 impl Inner {
-    /// Persists, waiting at most `wait` for another thread that holds the buffer.
-    fn persist_within(&self, wait: Duration) {
-        match lock_within(&self.state, wait) {
+    /// Persists, waiting until `deadline` at most for another thread that holds the
+    /// buffer.
+    fn persist_by(&self, deadline: Instant) {
+        match lock_within(&self.state, deadline) {
             Some(mut state) => {
+                state.own_records();
                 let _ = state.write_out(false);
             }
             None => report(format_args!(
-                "a MemoryOut stayed locked for {wait:?} at exit; not persisted"
+                "a MemoryOut stayed locked by another thread at exit; not persisted"
             )),
         }
     }
 }
 
-/// Persists every `MemoryOut` that has a file; the exit paths call it.
-pub(crate) fn persist_all() {
-    for inner in PERSISTED.live() {
-        inner.persist_within(EXIT_LOCK_WAIT);
+impl AtExit for Inner {
+    fn flush_at_exit(&self, deadline: Instant) {
+        self.persist_by(deadline);
     }
-}
 
-/// Persists every `MemoryOut` that has a file, from the handler of the fatal `signal`:
-/// no allocation, no unbounded wait.
-pub(crate) fn persist_all_in_crash(signal: i32) {
-    let Some(persisted) = PERSISTED.lock_within(CRASH_LOCK_WAIT) else {
-        write_stderr(format_args!(
-            "hooklog: fatal signal {signal}: the list of MemoryOuts was locked by another thread; records in memory were not persisted\n"
-        ));
-        return;
-    };
-    for weak in persisted.iter() {
-        let Some(inner) = weak.upgrade() else {
-            continue;
-        };
-        match lock_within(&inner.state, CRASH_LOCK_WAIT) {
+    fn flush_quickly(&self, deadline: Instant) {
+        self.persist_by(deadline);
+    }
+
+    /// Persists with async-signal-safe calls only; a lock held past `deadline` (perhaps by
+    /// the thread that crashed) leaves the records in memory, with a line on stderr.
+    fn in_crash(&self, signal: i32, deadline: Instant) {
+        match lock_within(&self.state, deadline) {
             Some(mut state) => {
+                state.own_records();
                 let _ = state.write_out(true);
             }
             None => write_stderr(format_args!(
                 "hooklog: fatal signal {signal}: a MemoryOut was locked by a thread (perhaps the one that crashed); its records were not persisted\n"
             )),
         }
-        // Dropping the last handle here would free memory inside a signal handler.
-        std::mem::forget(inner);
     }
 }
 

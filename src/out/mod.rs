@@ -3,4 +3,3 @@
 mod memory;
 
 pub use memory::{MemoryOut, Overflow};
-pub(crate) use memory::{persist_all, persist_all_in_crash};

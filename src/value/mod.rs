@@ -151,7 +151,7 @@ impl fmt::Display for Value {
             Value::Bool(v) => f.write_str(if *v { "true" } else { "false" }),
             Value::I64(v) => f.write_str(itoa::Buffer::new().format(*v)),
             Value::U64(v) => f.write_str(itoa::Buffer::new().format(*v)),
-            Value::F64(v) => f.write_str(crate::formatter::number::format_f64(
+            Value::F64(v) => f.write_str(crate::text::number::format_f64(
                 &mut zmij::Buffer::new(),
                 *v,
             )),

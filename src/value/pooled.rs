@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 
-use crate::pool::{FreeList, pop_free, push_free};
+use crate::free_list::{self, FreeList};
 
 /// Strings that grew past this are freed when dropped rather than kept, so one huge value
 /// does not pin its memory for the life of the thread. Values up to this size allocate
@@ -35,7 +35,7 @@ impl PooledString {
     /// An empty string from the pool; allocates only when the pool is empty.
     #[inline]
     pub(crate) fn new() -> PooledString {
-        PooledString(ManuallyDrop::new(pop_free(&FREE).unwrap_or_default()))
+        PooledString(ManuallyDrop::new(free_list::pop(&FREE).unwrap_or_default()))
     }
 
     /// A pooled copy of `s`.
@@ -73,6 +73,6 @@ impl Drop for PooledString {
             return;
         }
         string.clear();
-        push_free(&FREE, string, MAX_KEPT_PER_THREAD);
+        free_list::push(&FREE, string, MAX_KEPT_PER_THREAD);
     }
 }

@@ -37,54 +37,39 @@ pub(crate) fn records(out: &MemoryOut) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The example binary `name`, built first if the test run did not build it.
+/// The example binary `name`, built now (cargo does nothing when it is up to date) so
+/// that a test never runs a stale build.
 pub(crate) fn example(name: &str) -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target directory")
-        .join("examples")
-        .join(name);
-    if !path.exists() {
-        build_example(name, "dev");
-    }
-    path
+    built_example(name, "dev", "debug")
 }
 
-/// The example binary `name` built with the `panic-abort` profile (panics abort), built
-/// now if `scripts/test` did not build it first.
+/// The example binary `name` built with the `panic-abort` profile (panics abort).
 pub(crate) fn example_that_aborts(name: &str) -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let path = exe
-        .ancestors()
-        .nth(3)
-        .expect("target directory")
-        .join("panic-abort/examples")
-        .join(name);
-    if !path.exists() {
-        build_example(name, "panic-abort");
-    }
-    path
+    built_example(name, "panic-abort", "panic-abort")
 }
 
-fn build_example(name: &str, profile: &str) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--all-features",
-            "--example",
-            name,
-            "--profile",
-            profile,
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(
-        status.success(),
-        "building examples/{name} ({profile}) failed"
-    );
+/// Builds the example `name` with `profile` once per test process; returns its path in
+/// the profile's directory `dir`.
+fn built_example(name: &str, profile: &str, dir: &str) -> std::path::PathBuf {
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let exe = std::env::current_exe().expect("test binary path");
+    let target = exe.ancestors().nth(3).expect("target directory");
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let key = format!("{profile}/{name}");
+    if !built.contains(&key) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--all-features", "--example", name])
+            .args(["--profile", profile])
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "building examples/{name} ({profile}) failed"
+        );
+        built.push(key);
+    }
+    target.join(dir).join("examples").join(name)
 }
 
 /// Runs the ignored test `name` of this test binary in a child process with `env` set.

@@ -43,7 +43,7 @@ use std::cell::RefCell;
 use std::io::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Entry, Error, Formatter, Value};
+use hooklog::{Destination, Entry, Error, Formatter, Value};
 
 /// The ECS version written in `ecs.version`.
 pub const ECS_VERSION: &str = "1.6.0";
@@ -171,7 +171,7 @@ fn top_level(key: &str) -> bool {
 }
 
 impl Formatter for EcsFormatter {
-    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+    fn format(&self, entry: &Entry, _dest: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
         buf.extend_from_slice(b"{\"@timestamp\":");
         write_timestamp(buf, entry.time());
         buf.extend_from_slice(b",\"log.level\":");

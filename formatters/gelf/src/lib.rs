@@ -40,7 +40,7 @@
 use std::io::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Entry, Error, Formatter, Value};
+use hooklog::{Destination, Entry, Error, Formatter, Value};
 
 /// Formats records as GELF 1.1 JSON. See the crate docs.
 #[derive(Clone, Debug)]
@@ -106,7 +106,7 @@ fn write_value(buf: &mut Vec<u8>, value: &Value) -> Result<(), Error> {
 }
 
 impl Formatter for GelfFormatter {
-    fn format(&self, entry: &Entry, buf: &mut Vec<u8>) -> Result<(), Error> {
+    fn format(&self, entry: &Entry, _dest: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
         buf.extend_from_slice(b"{\"version\":\"1.1\",\"host\":");
         buf.extend_from_slice(&self.host);
         let message = entry.message();

@@ -47,7 +47,7 @@ use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use hooklog::{Entry, Error, Formatter, Hook, JsonFormatter, Level};
+use hooklog::{Destination, Entry, Error, Formatter, Hook, JsonFormatter, Level};
 use lapin::PublisherConfirm;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
 use lapin::types::FieldTable;
@@ -486,7 +486,8 @@ impl Hook for AmqpHook {
     /// Formats the record and publishes it (or buffers it while the broker is away).
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
         let mut body = Vec::with_capacity(256);
-        self.formatter.format(entry, &mut body)?;
+        self.formatter
+            .format(entry, Destination::PLAIN, &mut body)?;
         if body.last() == Some(&b'\n') {
             body.pop();
         }

@@ -38,7 +38,7 @@ mod rolling;
 use std::cell::RefCell;
 use std::io::Write;
 
-use hooklog::{Entry, Error, Formatter, Hook, Level, TextFormatter};
+use hooklog::{Destination, Entry, Error, Formatter, Hook, Level, TextFormatter};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use pattern::sanitize_component;
@@ -46,7 +46,8 @@ pub use rolling::{RollingWriter, RollingWriterBuilder};
 
 /// Sends records to local files: one [`RollingWriter`] for every level, or one per
 /// level (levels may share a writer). Records are formatted by the hook's own formatter
-/// (plain text without colours by default) and written whole.
+/// (plain text by default) for a file, which is not a terminal, so a formatter that
+/// colours a terminal writes no colours here, and written whole.
 pub struct FileHook {
     levels: Vec<Level>,
     writers: [Option<RollingWriter>; Level::ALL.len()],
@@ -71,7 +72,7 @@ impl FileHook {
                 .filter(|&l| by_level[l as usize].is_some())
                 .collect(),
             writers: by_level,
-            formatter: Box::new(TextFormatter::new().disable_colors(true)),
+            formatter: Box::new(TextFormatter::new()),
         }
     }
 
@@ -105,7 +106,7 @@ impl Hook for FileHook {
                 Err(_) => &mut local,
             };
             buf.clear();
-            self.formatter.format(entry, buf)?;
+            self.formatter.format(entry, Destination::PLAIN, buf)?;
             (&*writer).write_all(buf)?;
             Ok(())
         })

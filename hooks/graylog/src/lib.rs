@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use hooklog::{Entry, Error, Formatter, Hook, Level};
+use hooklog::{Destination, Entry, Error, Formatter, Hook, Level};
 use hooklog_gelf::GelfFormatter;
 
 /// The most chunks GELF allows for one message.
@@ -236,7 +236,8 @@ impl Hook for GraylogHook {
     /// Formats the record as GELF and sends it.
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
         let mut message = Vec::with_capacity(256);
-        self.formatter.format(entry, &mut message)?;
+        self.formatter
+            .format(entry, Destination::PLAIN, &mut message)?;
         if message.last() == Some(&b'\n') {
             message.pop();
         }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Entry, Formatter, Value};
+use hooklog::{Destination, Entry, Formatter, Value};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
@@ -161,7 +161,7 @@ impl Header {
         match formatter {
             Some(formatter) => {
                 let mut buf = Vec::new();
-                match formatter.format(entry, &mut buf) {
+                match formatter.format(entry, Destination::PLAIN, &mut buf) {
                     Ok(()) => out.push_str(String::from_utf8_lossy(&buf).trim_end_matches('\n')),
                     Err(e) => {
                         let _ = write!(out, "{} (formatter failed: {e})", entry.message());

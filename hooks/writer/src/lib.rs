@@ -19,17 +19,19 @@
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use hooklog::{Entry, Error, Formatter, Hook, Level, TextFormatter};
+use hooklog::{Destination, Entry, Error, Formatter, Hook, Level, TextFormatter};
 
 /// Writes the records of chosen levels to a writer through a formatter of its own.
 ///
 /// Each record is formatted and written with one `write_all` under the hook's lock, so
 /// records from several threads never interleave. The default formatter is
-/// [`TextFormatter::new()`] (colours decided by the writer: never, since the hook cannot
-/// ask an arbitrary writer whether it is a terminal; set `force_colors` for a terminal).
+/// [`TextFormatter::new()`], which colours only when the writer is a terminal (stdout,
+/// stderr or a file are asked; any other writer is taken not to be one), whatever the
+/// logger's own out is.
 pub struct WriterHook {
     levels: Vec<Level>,
     formatter: Box<dyn Formatter>,
+    destination: Destination,
     writer: Mutex<Sink>,
 }
 
@@ -43,7 +45,8 @@ impl WriterHook {
     pub fn new(writer: impl Write + Send + 'static, levels: &[Level]) -> WriterHook {
         WriterHook {
             levels: levels.to_vec(),
-            formatter: Box::new(TextFormatter::new().disable_colors(true)),
+            formatter: Box::new(TextFormatter::new()),
+            destination: Destination::of(&writer),
             writer: Mutex::new(Sink {
                 writer: Box::new(writer),
                 buf: Vec::new(),
@@ -73,7 +76,7 @@ impl Hook for WriterHook {
         let mut sink = self.lock();
         let Sink { writer, buf } = &mut *sink;
         buf.clear();
-        self.formatter.format(entry, buf)?;
+        self.formatter.format(entry, self.destination, buf)?;
         writer.write_all(buf)?;
         Ok(())
     }

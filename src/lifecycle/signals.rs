@@ -6,7 +6,6 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::error::Error;
-use crate::exit;
 
 /// Makes SIGTERM, SIGINT and SIGHUP end the process the logger's way: run the exit
 /// handlers, flush every logger's out and hooks and persist every
@@ -32,9 +31,7 @@ fn install() -> Result<(), String> {
         .name("hooklog-signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                exit::run_exit_handlers();
-                exit::flush_all_for_exit();
-                std::process::exit(128 + signal);
+                super::exit(128 + signal, &|code| std::process::exit(code));
             }
         })
         .map(drop)

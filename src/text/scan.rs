@@ -26,7 +26,7 @@ mod sse2 {
         _mm_set1_epi8,
     };
 
-    use crate::formatter::append::copy_short;
+    use crate::text::append::copy_short;
 
     #[inline(always)]
     pub(super) fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
@@ -173,7 +173,7 @@ mod words {
 mod tests {
     use super::clean_prefix;
     use super::words::clean_prefix_words;
-    use crate::formatter::escape::{ESCAPE, ESCAPE_CONTROLS, ESCAPE_HTML};
+    use crate::text::escape::{ESCAPE, ESCAPE_CONTROLS, ESCAPE_HTML};
 
     /// Both scans stop at or before the first byte the table escapes, and only there.
     fn check<const QUOTES: bool, const HTML: bool>(table: &[u8; 256]) {

@@ -1,4 +1,4 @@
-//! Number text shared by the formatters and `Value`'s `Display`.
+//! Number text, shared by the formatters and `Value`'s `Display`.
 
 /// The shortest text that reads back as `v` (`1.23456`, `12.5`, `1e21`), or `NaN`, `inf`,
 /// `-inf`.

@@ -77,6 +77,16 @@ impl<'de> serde::Deserialize<'de> for TimestampFormat {
     }
 }
 
+/// The time zone an RFC 3339 timestamp is written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Zone {
+    /// The system's local time zone (`+08:00`, or `Z` where it is UTC).
+    #[default]
+    Local,
+    /// UTC, written `Z`.
+    Utc,
+}
+
 /// A rendered timestamp.
 pub(crate) enum Stamp<'a> {
     /// RFC 3339 text: ASCII digits and punctuation that never need escaping or quotes
@@ -99,16 +109,13 @@ pub(crate) fn with_stamp<R>(
     match format {
         // Most records fall in the second already rendered: no arithmetic at all.
         TimestampFormat::Rfc3339 => scratch::with(&CACHE, |cache| {
-            cache.civil_for(time);
-            write(Stamp::Rfc3339(&cache.rfc3339))
+            write(Stamp::Rfc3339(&cache.second(Zone::Local, time).whole))
         }),
         TimestampFormat::Rfc3339Nanos => scratch::with(&CACHE, |cache| {
-            cache.civil_for(time);
-            cache.text.clear();
-            cache.text.push_str(cache.civil.as_str());
-            let _ = write!(cache.text, ".{:09}", split(time).1);
-            cache.text.push_str(&cache.offset);
-            write(Stamp::Rfc3339(&cache.text))
+            let Cache { local, text, .. } = cache;
+            text.clear();
+            local.for_time(Zone::Local, time).write(text, time, 9);
+            write(Stamp::Rfc3339(text))
         }),
         TimestampFormat::UnixSeconds => write(Stamp::Int(split(time).0)),
         TimestampFormat::UnixMillis => {
@@ -120,22 +127,36 @@ pub(crate) fn with_stamp<R>(
         }
         TimestampFormat::Custom(pattern) => scratch::with(&CACHE, |cache| {
             let (secs, nanos) = split(time);
-            match cache.refresh_custom(pattern, secs, nanos) {
+            match cache.custom.refresh(pattern, secs, nanos) {
                 Ok(()) => write(Stamp::Text(&cache.custom.text)),
-                Err(error) => {
-                    cache.civil_for(time);
-                    write(Stamp::Failed {
-                        fallback: &cache.rfc3339,
-                        error: &error,
-                    })
-                }
+                Err(error) => write(Stamp::Failed {
+                    fallback: &cache.second(Zone::Local, time).whole,
+                    error: &error,
+                }),
             }
         }),
     }
 }
 
+/// Appends `time` as RFC 3339 text in `zone` with `digits` fraction digits (at most 9),
+/// doing the calendar work once per second per thread.
+pub(crate) fn write_rfc3339(buf: &mut Vec<u8>, time: SystemTime, zone: Zone, digits: u8) {
+    scratch::with(&CACHE, |cache| {
+        let Cache {
+            local, utc, text, ..
+        } = cache;
+        text.clear();
+        let second = match zone {
+            Zone::Local => local,
+            Zone::Utc => utc,
+        };
+        second.for_time(zone, time).write(text, time, digits);
+        buf.extend_from_slice(text.as_bytes());
+    });
+}
+
 /// Whole seconds since the epoch (floored) and the nanoseconds past them.
-fn split(time: SystemTime) -> (i64, u32) {
+pub(crate) fn split(time: SystemTime) -> (i64, u32) {
     match time.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => (
             i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
@@ -152,14 +173,17 @@ fn split(time: SystemTime) -> (i64, u32) {
     }
 }
 
-/// The zoned time of `secs` (plus `nanos`) in the local time zone, clamped to jiff's range.
-fn zoned(secs: i64, nanos: u32) -> Zoned {
+/// The zoned time of `secs` (plus `nanos`) in `zone`, clamped to jiff's range.
+fn zoned(secs: i64, nanos: u32, zone: Zone) -> Zoned {
     let ts = Timestamp::new(secs, nanos as i32).unwrap_or(if secs < 0 {
         Timestamp::MIN
     } else {
         Timestamp::MAX
     });
-    ts.to_zoned(TimeZone::system())
+    ts.to_zoned(match zone {
+        Zone::Local => TimeZone::system(),
+        Zone::Utc => TimeZone::UTC,
+    })
 }
 
 thread_local! {
@@ -167,54 +191,63 @@ thread_local! {
 }
 
 /// One thread's cached renderings; each is valid for the second it was made for.
+#[derive(Default)]
 struct Cache {
-    /// The second `civil` and `offset` describe, as a range of times.
-    second: Range<SystemTime>,
-    /// `YYYY-MM-DDTHH:MM:SS` in local time.
-    civil: String,
-    /// `Z` or `+HH:MM`.
-    offset: String,
-    /// `civil` and `offset`: the whole RFC 3339 time.
-    rfc3339: String,
-    /// Scratch for assembling RFC 3339 text.
+    local: Second,
+    utc: Second,
+    /// Scratch for assembling RFC 3339 text with a fraction.
     text: String,
     custom: CustomCache,
 }
 
-#[derive(Default)]
-struct CustomCache {
-    pattern: String,
-    /// The second `text` was rendered for; `None` when the pattern has sub-second parts.
-    secs: Option<i64>,
-    text: String,
-}
-
-impl Default for Cache {
-    fn default() -> Cache {
-        Cache {
-            second: SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
-            civil: String::new(),
-            offset: String::new(),
-            rfc3339: String::new(),
-            text: String::new(),
-            custom: CustomCache::default(),
+impl Cache {
+    /// The rendering of the second `time` falls in, in `zone`.
+    #[inline]
+    fn second(&mut self, zone: Zone, time: SystemTime) -> &Second {
+        match zone {
+            Zone::Local => self.local.for_time(zone, time),
+            Zone::Utc => self.utc.for_time(zone, time),
         }
     }
 }
 
-impl Cache {
-    /// Renders the second `time` falls in, unless it is the one already rendered.
-    #[inline]
-    fn civil_for(&mut self, time: SystemTime) {
-        if !self.second.contains(&time) {
-            self.render_civil(time);
+/// One second rendered in one zone.
+struct Second {
+    /// The second, as a range of times.
+    range: Range<SystemTime>,
+    /// `YYYY-MM-DDTHH:MM:SS`.
+    civil: String,
+    /// `Z` or `+HH:MM`.
+    offset: String,
+    /// `civil` and `offset`: the whole RFC 3339 time.
+    whole: String,
+}
+
+impl Default for Second {
+    fn default() -> Second {
+        Second {
+            range: SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
+            civil: String::new(),
+            offset: String::new(),
+            whole: String::new(),
         }
+    }
+}
+
+impl Second {
+    /// This rendering, made again for the second `time` falls in unless it is that one.
+    #[inline]
+    fn for_time(&mut self, zone: Zone, time: SystemTime) -> &Second {
+        if !self.range.contains(&time) {
+            self.render(zone, time);
+        }
+        self
     }
 
     #[cold]
-    fn render_civil(&mut self, time: SystemTime) {
+    fn render(&mut self, zone: Zone, time: SystemTime) {
         let secs = split(time).0;
-        let zoned = zoned(secs, 0);
+        let zoned = zoned(secs, 0, zone);
         self.civil.clear();
         let _ = write!(
             self.civil,
@@ -235,37 +268,63 @@ impl Cache {
             let minutes = offset.unsigned_abs() / 60;
             let _ = write!(self.offset, "{sign}{:02}:{:02}", minutes / 60, minutes % 60);
         }
-        self.rfc3339.clear();
-        self.rfc3339.push_str(&self.civil);
-        self.rfc3339.push_str(&self.offset);
+        self.whole.clear();
+        self.whole.push_str(&self.civil);
+        self.whole.push_str(&self.offset);
         let start = if secs >= 0 {
             SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
         } else {
             SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
         };
-        self.second = match start.and_then(|start| Some(start..start.checked_add(SECOND)?)) {
+        self.range = match start.and_then(|start| Some(start..start.checked_add(SECOND)?)) {
             Some(second) => second,
             None => SystemTime::UNIX_EPOCH..SystemTime::UNIX_EPOCH,
         };
     }
 
-    fn refresh_custom(&mut self, pattern: &str, secs: i64, nanos: u32) -> Result<(), String> {
-        let custom = &mut self.custom;
-        if custom.pattern == pattern && custom.secs == Some(secs) {
+    /// Appends this second's text with `digits` fraction digits of `time` (at most 9).
+    fn write(&self, text: &mut String, time: SystemTime, digits: u8) {
+        text.push_str(&self.civil);
+        if digits > 0 {
+            let mut nanos = [0u8; 9];
+            let mut n = split(time).1;
+            for digit in nanos.iter_mut().rev() {
+                *digit = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            text.push('.');
+            let digits = usize::from(digits.min(9));
+            text.push_str(std::str::from_utf8(&nanos[..digits]).unwrap_or_default());
+        }
+        text.push_str(&self.offset);
+    }
+}
+
+#[derive(Default)]
+struct CustomCache {
+    pattern: String,
+    /// The second `text` was rendered for; `None` when the pattern has sub-second parts.
+    secs: Option<i64>,
+    text: String,
+}
+
+impl CustomCache {
+    fn refresh(&mut self, pattern: &str, secs: i64, nanos: u32) -> Result<(), String> {
+        if self.pattern == pattern && self.secs == Some(secs) {
             return Ok(());
         }
-        if custom.pattern != pattern {
-            custom.pattern.clear();
-            custom.pattern.push_str(pattern);
+        if self.pattern != pattern {
+            self.pattern.clear();
+            self.pattern.push_str(pattern);
         }
-        custom.secs = None;
-        custom.text.clear();
-        let zoned = zoned(secs, nanos);
+        self.secs = None;
+        self.text.clear();
+        let zoned = zoned(secs, nanos, Zone::Local);
         BrokenDownTime::from(&zoned)
-            .format(pattern, &mut custom.text)
+            .format(pattern, &mut self.text)
             .map_err(|e| format!("invalid timestamp format {pattern:?}: {e}"))?;
         if !has_subsecond(pattern) {
-            custom.secs = Some(secs);
+            self.secs = Some(secs);
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
-//! String escaping: JSON string escapes for both formatters (serde_json's, plus DEL and
+//! String escaping: JSON string escapes for every formatter (serde_json's, plus DEL and
 //! the C1 controls U+0080 to U+009F as `\u007f`, `\u0080` .. `\u009f`, which terminals
-//! act on), logfmt's quoting rule, and key sanitising for text.
+//! act on), and logfmt's quoting rule.
 
 use super::append::{append, append_wrapped};
 use super::scan::clean_prefix;
@@ -8,7 +8,7 @@ use super::scan::clean_prefix;
 /// How a byte is escaped inside a JSON string: 0 means as it is, `c` (on 0xC2, the first
 /// byte of U+0080 to U+00BF) that it starts a C1 control when the next byte is at most
 /// 0x9F.
-pub(super) const ESCAPE: [u8; 256] = {
+pub(crate) const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 0x20 {
@@ -28,7 +28,7 @@ pub(super) const ESCAPE: [u8; 256] = {
 };
 
 /// Only the control characters, for text written without quotes.
-pub(super) const ESCAPE_CONTROLS: [u8; 256] = {
+pub(crate) const ESCAPE_CONTROLS: [u8; 256] = {
     let mut table = ESCAPE;
     table[b'"' as usize] = 0;
     table[b'\\' as usize] = 0;
@@ -37,7 +37,7 @@ pub(super) const ESCAPE_CONTROLS: [u8; 256] = {
 
 /// The same as `ESCAPE`, plus `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so a record is safe to
 /// embed in HTML.
-pub(super) const ESCAPE_HTML: [u8; 256] = {
+pub(crate) const ESCAPE_HTML: [u8; 256] = {
     let mut table = ESCAPE;
     table[b'<' as usize] = b'u';
     table[b'>' as usize] = b'u';
@@ -157,14 +157,6 @@ pub(crate) fn needs_quotes(s: &str) -> bool {
     !(all_bare && chunks.remainder().iter().all(bare))
 }
 
-/// Writes a key for text output: logfmt has no quoted keys, so space, `=`, `"` and control
-/// characters (C0, DEL, C1) become `_`, and an empty key is written as `_`.
-pub(crate) fn write_key(buf: &mut Vec<u8>, key: &str) {
-    for c in super::key_names::sanitized(key) {
-        buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-    }
-}
-
 /// serde_json's compact output with this module's escapes, for nested JSON values.
 pub(crate) struct JsonEscapes {
     pub(crate) html: bool,
@@ -228,23 +220,6 @@ mod tests {
             0 => |buf, s| write_escaped(buf, s, false),
             1 => |buf, s| write_escaped(buf, s, true),
             _ => write_controls_escaped,
-        }
-    }
-
-    /// A key marked plain is one the writers would leave as it is.
-    #[test]
-    fn key_marks_agree_with_the_writers() {
-        let keys = (0..=0x7fu8)
-            .map(|b| format!("k{}y", b as char))
-            .chain(["", "é", "✓ key", "a=b", "<tag>", "plain_key.1"].map(String::from));
-        for key in keys {
-            let mark = crate::fields::KeyMark::of(&key);
-            let mut json = Vec::new();
-            write_escaped(&mut json, &key, true);
-            assert_eq!(mark.json_plain, json == key.as_bytes(), "{key:?}");
-            let mut logfmt = Vec::new();
-            write_key(&mut logfmt, &key);
-            assert_eq!(mark.logfmt_plain, logfmt == key.as_bytes(), "{key:?}");
         }
     }
 

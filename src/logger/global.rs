@@ -11,6 +11,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::SystemTime;
 
+use super::{FILTER_LISTENER, Logger};
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::fields::{Fields, Key};
@@ -18,7 +19,6 @@ use crate::filter::Filter;
 use crate::formatter::Formatter;
 use crate::hook::Hook;
 use crate::level::Level;
-use crate::logger::Logger;
 use crate::value::Value;
 
 /// The global logger's handle: null until first used or set. A handle once published is
@@ -28,7 +28,7 @@ static GLOBAL: AtomicPtr<Logger> = AtomicPtr::new(ptr::null_mut());
 /// The global logger: the one [`set_global`] made global, or else one made on first use as
 /// [`Logger::new`] makes one (text to stderr at `Info`). `log_fields!{..}`, the level
 /// macros without a logger, the free functions of this crate, the `log` bridge of
-/// [`bridge::init`](crate::bridge::init) and `hooklog-tracing`'s global layer log here.
+/// `hooklog::bridge::init` and `hooklog-tracing`'s global layer log here.
 #[inline]
 pub fn logger() -> &'static Logger {
     let global = GLOBAL.load(Ordering::Acquire);
@@ -59,7 +59,7 @@ fn first_use() -> &'static Logger {
 }
 
 /// Makes `logger` the global logger: from now on `log_fields!{..}`, the level macros
-/// without a logger, the free functions, the `log` bridge of [`bridge::init`](crate::bridge::init)
+/// without a logger, the free functions, the `log` bridge of `hooklog::bridge::init`
 /// and `hooklog-tracing`'s global layer log through it (a logger built from a
 /// configuration file, say).
 ///
@@ -81,70 +81,10 @@ fn first_use() -> &'static Logger {
 /// ```
 pub fn set_global(logger: Logger) {
     GLOBAL.swap(Box::into_raw(Box::new(logger)), Ordering::AcqRel);
-    #[cfg(feature = "log")]
-    crate::bridge::global_changed(self::logger());
-}
-
-/// Configures the global logger from the environment, as `env_logger::init` does; panics
-/// with the reason if the environment is wrong. See [`try_init`].
-///
-/// # Panics
-///
-/// If [`try_init`] fails.
-pub fn init() {
-    if let Err(e) = try_init() {
-        panic!("hooklog::init: {e}");
+    if let Some(listener) = FILTER_LISTENER.get() {
+        let logger = self::logger();
+        listener(logger, logger.filter().ceiling());
     }
-}
-
-/// Configures the global logger from the environment: its filter from `HOOKLOG_LOG`, or
-/// `RUST_LOG` when that is unset (directives as [`Filter`] reads them; `info` when neither
-/// is set), and its format from `HOOKLOG_FORMAT` (`text`, the default, or `json`). With
-/// the `log` feature it also installs the `log` bridge on the global logger, so crates
-/// that log through `log` reach it, filtered by their targets.
-///
-/// ```no_run
-/// // HOOKLOG_LOG="info,hyper=warn,my_app::db=trace" HOOKLOG_FORMAT=json ./my_app
-/// hooklog::try_init()?;
-/// hooklog::info!("started");
-/// # Ok::<(), hooklog::Error>(())
-/// ```
-///
-/// # Errors
-///
-/// A variable that does not parse (the error names it, and the directive), or, with the
-/// `log` feature, a `log` logger already installed.
-pub fn try_init() -> Result<(), Error> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let (filter, source) = match (var("HOOKLOG_LOG"), var("RUST_LOG")) {
-        (Some(text), _) => (Some(text), "HOOKLOG_LOG"),
-        (None, Some(text)) => (Some(text), "RUST_LOG"),
-        (None, None) => (None, ""),
-    };
-    let filter = match filter {
-        Some(text) => text
-            .parse::<Filter>()
-            .map_err(|e| Error::new(format!("{source}={text:?}: {e}")))?,
-        None => Filter::default(),
-    };
-    let json = match var("HOOKLOG_FORMAT").as_deref().map(str::trim) {
-        None => false,
-        Some(f) if f.eq_ignore_ascii_case("text") => false,
-        Some(f) if f.eq_ignore_ascii_case("json") => true,
-        Some(other) => {
-            return Err(Error::new(format!(
-                "HOOKLOG_FORMAT={other:?}: expected text or json"
-            )));
-        }
-    };
-    let logger = logger();
-    if json {
-        logger.set_formatter(crate::JsonFormatter::new());
-    }
-    logger.set_filter(filter);
-    #[cfg(feature = "log")]
-    crate::bridge::init()?;
-    Ok(())
 }
 
 /// Sets the global logger's level; see [`Logger::set_level`].

@@ -1,0 +1,79 @@
+//! The formatting kit: how hooklog writes strings, numbers, values and times, for
+//! formatter crates to write records exactly as the core's formatters do.
+//!
+//! Everything appends to a `Vec<u8>` and allocates nothing once warm. JSON strings get
+//! serde_json's escapes plus `\u007f` for DEL and `\u0080` .. `\u009f` for the C1
+//! controls, which terminals act on, so no record carries a control character raw.
+//! Timestamps are rendered once per second per thread.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use hooklog::{Value, encode};
+//!
+//! let mut buf = Vec::new();
+//! encode::json_string(&mut buf, "tab\there \u{9b}[31m");
+//! buf.push(b' ');
+//! encode::json_value(&mut buf, &Value::F64(f64::NAN));
+//! buf.push(b' ');
+//! let time = SystemTime::UNIX_EPOCH + Duration::from_millis(1_500);
+//! encode::rfc3339(&mut buf, time, encode::Zone::Utc, 3);
+//! assert_eq!(buf, br#""tab\there \u009b[31m" "NaN" 1970-01-01T00:00:01.500Z"#);
+//! ```
+
+use std::time::SystemTime;
+
+use crate::formatter::write_json_value;
+use crate::text::escape::{write_escaped, write_quoted};
+use crate::text::number::format_f64;
+use crate::text::time::write_rfc3339;
+use crate::value::Value;
+
+pub use crate::text::time::Zone;
+
+/// Appends `s` as a JSON string, in double quotes.
+pub fn json_string(buf: &mut Vec<u8>, s: &str) {
+    write_quoted(buf, s, false);
+}
+
+/// Appends `s` escaped as inside a JSON string, without the quotes: for a string made of
+/// pieces (`"_"` and a key, say).
+///
+/// ```
+/// let mut buf = b"\"_".to_vec();
+/// hooklog::encode::json_string_contents(&mut buf, "a\"b");
+/// buf.push(b'"');
+/// assert_eq!(buf, br#""_a\"b""#);
+/// ```
+pub fn json_string_contents(buf: &mut Vec<u8>, s: &str) {
+    write_escaped(buf, s, false);
+}
+
+/// Appends `value` as JSON: numbers and booleans typed, NaN and infinities as the strings
+/// `"NaN"`, `"inf"` and `"-inf"`, strings escaped as [`json_string`] does, arrays and
+/// objects compact, and a value that could not be serialised as `null`.
+pub fn json_value(buf: &mut Vec<u8>, value: &Value) {
+    write_json_value(buf, value, false);
+}
+
+/// Appends the shortest text that reads back as `v` (`3.14159`, `12.5`, `1e21`), or
+/// `NaN`, `inf`, `-inf`.
+pub fn float(buf: &mut Vec<u8>, v: f64) {
+    buf.extend_from_slice(format_f64(&mut zmij::Buffer::new(), v).as_bytes());
+}
+
+/// Appends `v` in decimal.
+pub fn int(buf: &mut Vec<u8>, v: i64) {
+    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Appends `v` in decimal.
+pub fn uint(buf: &mut Vec<u8>, v: u64) {
+    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Appends `time` as RFC 3339 text in `zone`, with `fraction_digits` digits of the second
+/// (0 to 9; more are taken as 9): `2026-11-22T10:00:00.123+08:00`. The calendar work is
+/// done once per second per thread.
+pub fn rfc3339(buf: &mut Vec<u8>, time: SystemTime, zone: Zone, fraction_digits: u8) {
+    write_rfc3339(buf, time, zone, fraction_digits);
+}

@@ -28,6 +28,7 @@ use crate::text::number::format_f64;
 use crate::text::time::write_rfc3339;
 use crate::value::Value;
 
+pub use crate::scratch::with as with_scratch;
 pub use crate::text::time::Zone;
 
 /// Appends `s` as a JSON string, in double quotes.
@@ -76,4 +77,60 @@ pub fn uint(buf: &mut Vec<u8>, v: u64) {
 /// done once per second per thread.
 pub fn rfc3339(buf: &mut Vec<u8>, time: SystemTime, zone: Zone, fraction_digits: u8) {
     write_rfc3339(buf, time, zone, fraction_digits);
+}
+
+/// The names a formatter gives the fields of one record when it has to change their keys
+/// (characters its destination does not take, names it keeps for itself), kept distinct:
+/// `_` is appended to a name until it differs from every name given before and every name
+/// the caller says is taken. Reused record after record (keep one per thread), it
+/// allocates nothing once warm.
+///
+/// ```
+/// use hooklog::encode::Renames;
+///
+/// let mut renames = Renames::default();
+/// let plain_keys = ["a_b"];
+/// let taken = |name: &str| plain_keys.contains(&name);
+/// assert_eq!(renames.give("a_b", taken), "a_b_");
+/// assert_eq!(renames.give("a_b", taken), "a_b__");
+/// renames.clear();
+/// assert_eq!(renames.give("c", taken), "c");
+/// ```
+#[derive(Debug, Default)]
+pub struct Renames {
+    /// The names given, one after another.
+    names: String,
+    /// Where each name ends in `names`.
+    ends: Vec<usize>,
+}
+
+impl Renames {
+    /// Forgets the names given: for the next record.
+    pub fn clear(&mut self) {
+        self.names.clear();
+        self.ends.clear();
+    }
+
+    /// `name`, with as many `_` after it as make it differ from every name given before
+    /// and from every name `taken` accepts; it is then given.
+    pub fn give(&mut self, name: &str, taken: impl Fn(&str) -> bool) -> &str {
+        let start = self.names.len();
+        self.names.push_str(name);
+        while taken(&self.names[start..]) || self.given_before(start) {
+            self.names.push('_');
+        }
+        self.ends.push(self.names.len());
+        &self.names[start..]
+    }
+
+    /// Whether the name from `start` on was given before.
+    fn given_before(&self, start: usize) -> bool {
+        let name = &self.names[start..];
+        let mut from = 0;
+        self.ends.iter().any(|&end| {
+            let given = &self.names[from..end];
+            from = end;
+            given == name
+        })
+    }
 }

@@ -5,8 +5,22 @@ use std::thread::LocalKey;
 
 /// Runs `f` with this thread's `T` from `key`; if that is unavailable (the thread is
 /// exiting and its locals are gone, or the scratch is already in use further up the
-/// stack), with a fresh `T` instead.
-pub(crate) fn with<T: Default + 'static, R>(
+/// stack), with a fresh `T` instead. For a formatter's per-thread scratch space.
+///
+/// ```
+/// use std::cell::RefCell;
+///
+/// thread_local! {
+///     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// }
+/// let len = hooklog::encode::with_scratch(&SCRATCH, |scratch| {
+///     scratch.clear();
+///     scratch.extend_from_slice(b"reused");
+///     scratch.len()
+/// });
+/// assert_eq!(len, 6);
+/// ```
+pub fn with<T: Default + 'static, R>(
     key: &'static LocalKey<RefCell<T>>,
     f: impl FnOnce(&mut T) -> R,
 ) -> R {

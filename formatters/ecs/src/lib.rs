@@ -9,7 +9,8 @@
 //! `log.level`, `message`, `ecs.version`, then `log.logger`, `log.origin.*` (when the
 //! logger reports callers), `error.message` (from `with_error`), `service.name` and
 //! `event.dataset` (configured; the dataset defaults to the service name, as the spec
-//! says).
+//! says; a record's own `service.name` or `event.dataset` field wins over the configured
+//! one, and stands among the record's ECS fields).
 //!
 //! Where user fields go: a key with a dot (`http.request.method`, `user.id`,
 //! `error.type`) is taken to be an ECS field name and written at the top level with its
@@ -17,7 +18,10 @@
 //! by `_` (the spec's sanitisation) and its value as a string, because ECS maps `labels` as
 //! flat keyword strings. That keeps ECS fields typed and queryable where Kibana expects
 //! them, while ad-hoc fields can never collide with an ECS field of another type. A user
-//! field named like one of the formatter's own keys goes to `labels` as well.
+//! field named like one of the formatter's own keys goes to `labels` as well. A label key
+//! made safe never takes another label's: `_` is appended until it is free (`a*b` next to
+//! `a_b` is `a_b_`). Strings are escaped as hooklog's own JSON is ([`hooklog::encode`]):
+//! control characters, DEL and the C1 controls never reach the store raw.
 //!
 //! [Elastic Common Schema]: https://www.elastic.co/guide/en/ecs/current/index.html
 //!
@@ -41,15 +45,16 @@
 
 use std::cell::RefCell;
 use std::io::Write as _;
-use std::time::SystemTime;
 
-use hooklog::{Destination, Entry, Error, Formatter, Value};
+use hooklog::encode::{self, Renames, Zone};
+use hooklog::{Destination, Entry, Error, Fields, Formatter, Value};
 
 /// The ECS version written in `ecs.version`.
 pub const ECS_VERSION: &str = "1.6.0";
 
-/// The keys this formatter writes itself; user fields named so go to `labels`.
-const OWN_KEYS: [&str; 12] = [
+/// The keys this formatter writes from the record itself; user fields named so go to
+/// `labels`.
+const OWN_KEYS: [&str; 10] = [
     "@timestamp",
     "log.level",
     "message",
@@ -59,8 +64,6 @@ const OWN_KEYS: [&str; 12] = [
     "log.origin.file.line",
     "log.origin.function",
     "error.message",
-    "service.name",
-    "event.dataset",
     "labels",
 ];
 
@@ -99,85 +102,79 @@ impl EcsFormatter {
     }
 }
 
-thread_local! {
-    /// The second last rendered, and its `YYYY-MM-DDTHH:MM:SS` text (UTC).
-    static SECOND: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
-}
-
-/// Writes `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, doing the calendar work once per second.
-fn write_timestamp(buf: &mut Vec<u8>, time: SystemTime) {
-    let (secs, millis) = match time.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => (d.as_secs() as i64, d.subsec_millis()),
-        Err(_) => (0, 0),
-    };
-    let write = |cache: &mut (i64, String), buf: &mut Vec<u8>| {
-        if cache.0 != secs {
-            let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-            cache.1.clear();
-            let _ = std::fmt::Write::write_fmt(
-                &mut cache.1,
-                format_args!("{}", ts.strftime("%Y-%m-%dT%H:%M:%S")),
-            );
-            cache.0 = secs;
-        }
-        let _ = write!(buf, "\"{}.{millis:03}Z\"", cache.1);
-    };
-    let mut fresh = (i64::MIN, String::new());
-    let used = SECOND.try_with(|cell| match cell.try_borrow_mut() {
-        Ok(mut cache) => write(&mut cache, buf),
-        Err(_) => write(&mut fresh, buf),
-    });
-    if used.is_err() {
-        write(&mut fresh, buf);
-    }
-}
-
-/// A `labels` key: `.`, `*` and `\` become `_`.
-fn write_label_key(buf: &mut Vec<u8>, key: &str) -> Result<(), Error> {
-    if key.contains(['.', '*', '\\']) {
-        let sanitized: String = key
-            .chars()
-            .map(|c| {
-                if matches!(c, '.' | '*' | '\\') {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        serde_json::to_writer(&mut *buf, &sanitized)?;
-    } else {
-        serde_json::to_writer(&mut *buf, key)?;
-    }
-    Ok(())
-}
-
-/// Writes a value as a JSON string (for `labels`).
-fn write_string_value(buf: &mut Vec<u8>, value: &Value) -> Result<(), Error> {
-    match value {
-        Value::Str(s) => serde_json::to_writer(&mut *buf, s.as_str())?,
-        // Their text needs no escaping, and writing it allocates nothing.
-        Value::Null | Value::Bool(_) | Value::I64(_) | Value::U64(_) | Value::F64(_) => {
-            write!(buf, "\"{value}\"")?;
-        }
-        other => serde_json::to_writer(&mut *buf, &other.to_string())?,
-    }
-    Ok(())
-}
-
 /// Whether a user field goes to the top level (an ECS name) rather than `labels`.
 fn top_level(key: &str) -> bool {
     key.contains('.') && !OWN_KEYS.contains(&key)
 }
 
+/// Whether a user field goes to `labels`.
+fn label(key: &str) -> bool {
+    key != "error" && !top_level(key)
+}
+
+/// Whether `key` stands as a label key as it is: it holds no `.`, `*` or `\`.
+fn plain_label(key: &str) -> bool {
+    !key.contains(['.', '*', '\\'])
+}
+
+/// Writes a value as a JSON string (for `labels`).
+fn write_string_value(buf: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Str(s) => encode::json_string(buf, s),
+        // Their text needs no escaping, and writing it allocates nothing.
+        Value::Null | Value::Bool(_) | Value::I64(_) | Value::U64(_) | Value::F64(_) => {
+            let _ = write!(buf, "\"{value}\"");
+        }
+        other => encode::json_string(buf, &other.to_string()),
+    }
+}
+
+thread_local! {
+    /// The label keys given to this thread's records' fields whose keys were changed.
+    static RENAMES: RefCell<(Renames, String)> = RefCell::new(Default::default());
+}
+
+/// Writes `labels`, when the record has any: every field that is not an ECS name, its
+/// key made safe and distinct, its value a string.
+fn write_labels(buf: &mut Vec<u8>, fields: &Fields) {
+    let labels = fields
+        .iter()
+        .filter(|(k, v)| label(k) && !matches!(v, Value::Invalid(_)));
+    // A changed key must not take one another label has as it is.
+    let taken = |name: &str| plain_label(name) && fields.get(name).is_some() && label(name);
+    let mut any = false;
+    encode::with_scratch(&RENAMES, |(renames, safe)| {
+        renames.clear();
+        for (key, value) in labels {
+            buf.extend_from_slice(if any { b"," } else { b",\"labels\":{" });
+            any = true;
+            if plain_label(key) {
+                encode::json_string(buf, key);
+            } else {
+                safe.clear();
+                safe.extend(key.chars().map(|c| match c {
+                    '.' | '*' | '\\' => '_',
+                    c => c,
+                }));
+                encode::json_string(buf, renames.give(safe, taken));
+            }
+            buf.push(b':');
+            write_string_value(buf, value);
+        }
+    });
+    if any {
+        buf.push(b'}');
+    }
+}
+
 impl Formatter for EcsFormatter {
     fn format(&self, entry: &Entry, _dest: Destination, buf: &mut Vec<u8>) -> Result<(), Error> {
-        buf.extend_from_slice(b"{\"@timestamp\":");
-        write_timestamp(buf, entry.time());
-        buf.extend_from_slice(b",\"log.level\":");
-        serde_json::to_writer(&mut *buf, entry.level().as_str())?;
+        buf.extend_from_slice(b"{\"@timestamp\":\"");
+        encode::rfc3339(buf, entry.time(), Zone::Utc, 3);
+        buf.extend_from_slice(b"\",\"log.level\":");
+        encode::json_string(buf, entry.level().as_str());
         buf.extend_from_slice(b",\"message\":");
-        serde_json::to_writer(&mut *buf, entry.message())?;
+        encode::json_string(buf, entry.message());
         let _ = write!(buf, ",\"ecs.version\":\"{ECS_VERSION}\"");
         let fields = entry.fields();
         let caller = entry.caller();
@@ -188,15 +185,15 @@ impl Formatter for EcsFormatter {
             .or_else(|| caller.and_then(|c| c.module));
         if let Some(logger) = logger {
             buf.extend_from_slice(b",\"log.logger\":");
-            serde_json::to_writer(&mut *buf, logger)?;
+            encode::json_string(buf, logger);
         }
         if let Some(caller) = caller {
             buf.extend_from_slice(b",\"log.origin.file.name\":");
-            serde_json::to_writer(&mut *buf, caller.file)?;
+            encode::json_string(buf, caller.file);
             let _ = write!(buf, ",\"log.origin.file.line\":{}", caller.line);
             if let Some(module) = caller.module {
                 buf.extend_from_slice(b",\"log.origin.function\":");
-                serde_json::to_writer(&mut *buf, module)?;
+                encode::json_string(buf, module);
             }
         }
         if let Some(error) = fields
@@ -204,43 +201,28 @@ impl Formatter for EcsFormatter {
             .filter(|v| !matches!(v, Value::Invalid(_)))
         {
             buf.extend_from_slice(b",\"error.message\":");
-            write_string_value(buf, error)?;
+            write_string_value(buf, error);
         }
-        let user_service = fields.contains_key("service.name");
-        if let Some(service) = self.service_name.as_deref().filter(|_| !user_service) {
+        // A record's own `service.name` and `event.dataset` stand among its ECS fields.
+        let service = self.service_name.as_deref();
+        if let Some(service) = service.filter(|_| !fields.contains_key("service.name")) {
             buf.extend_from_slice(b",\"service.name\":");
-            serde_json::to_writer(&mut *buf, service)?;
+            encode::json_string(buf, service);
         }
-        let dataset = self
-            .event_dataset
-            .as_deref()
-            .or(self.service_name.as_deref());
+        let dataset = self.event_dataset.as_deref().or(service);
         if let Some(dataset) = dataset.filter(|_| !fields.contains_key("event.dataset")) {
             buf.extend_from_slice(b",\"event.dataset\":");
-            serde_json::to_writer(&mut *buf, dataset)?;
+            encode::json_string(buf, dataset);
         }
-
-        let writable = |(_, v): &(&str, &Value)| !matches!(v, Value::Invalid(_));
-        let labels = fields
+        write_labels(buf, fields);
+        let ecs_fields = fields
             .iter()
-            .filter(writable)
-            .filter(|(k, _)| *k != "error" && !top_level(k));
-        let mut first = true;
-        for (key, value) in labels {
-            buf.extend_from_slice(if first { b",\"labels\":{" } else { b"," });
-            first = false;
-            write_label_key(buf, key)?;
-            buf.push(b':');
-            write_string_value(buf, value)?;
-        }
-        if !first {
-            buf.push(b'}');
-        }
-        for (key, value) in fields.iter().filter(writable).filter(|(k, _)| top_level(k)) {
+            .filter(|(k, v)| top_level(k) && !matches!(v, Value::Invalid(_)));
+        for (key, value) in ecs_fields {
             buf.push(b',');
-            serde_json::to_writer(&mut *buf, key)?;
+            encode::json_string(buf, key);
             buf.push(b':');
-            serde_json::to_writer(&mut *buf, value)?;
+            encode::json_value(buf, value);
         }
         buf.extend_from_slice(b"}\n");
         Ok(())

@@ -126,6 +126,36 @@ fn configured_names_and_a_fixed_time() {
     assert!(record.get("log.origin.file.name").is_none());
 }
 
+#[test]
+fn a_record_s_own_service_name_wins_and_label_keys_stay_distinct() {
+    let (logger, out) = hooklog_test::capture(EcsFormatter::new().service_name("shop"));
+    logger
+        .with_field("service.name", "billing")
+        .with_field("a*b", 1)
+        .with_field("a_b", 2)
+        .with_field("a\\b", 3)
+        .with_field("note", "\u{9b}[31m")
+        .info("collisions");
+    let text = String::from_utf8(out.contents()).unwrap();
+    let keys = hooklog_test::json_keys(text.trim_end());
+    assert_eq!(
+        keys.iter().filter(|k| *k == "service.name").count(),
+        1,
+        "{text}"
+    );
+    let record: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(record["service.name"], "billing");
+    // The dataset is still the configured service's, as the spec's default says.
+    assert_eq!(record["event.dataset"], "shop");
+    assert_eq!(
+        record["labels"],
+        serde_json::json!({"a_b_": "1", "a_b": "2", "a_b__": "3", "note": "\u{9b}[31m"})
+    );
+    assert!(text.contains(r#""note":"\u009b[31m""#), "{text}");
+    let labels = text.split(r#""labels":{"#).nth(1).unwrap();
+    assert_eq!(labels.matches("\"a_b").count(), 3, "{labels}");
+}
+
 #[global_allocator]
 static ALLOCATOR: hooklog_test::CountingAllocator = hooklog_test::CountingAllocator;
 

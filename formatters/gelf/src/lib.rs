@@ -9,12 +9,17 @@
 //! - `timestamp` is seconds since the epoch with milliseconds; `level` the syslog
 //!   severity (panic and fatal 2, error 3, warning 4, info 6, debug and trace 7).
 //! - Fields become additional fields, prefixed `_`; characters outside `[\w.-]` in a name
-//!   become `_`. A field named `id` is sent as `_id_`, since `_id` is reserved. GELF allows
+//!   become `_`. A field named `id` is sent as `_id_`, since `_id` is reserved; a field
+//!   named like the caller's (`file`, `line`, `function`, when the caller is reported)
+//!   gets a `_` after its name. A name made that way never takes one a record has already:
+//!   `_` is appended until it is free (`a b` next to `a_b` is sent as `_a_b_`). GELF allows
 //!   only strings and numbers there (Graylog skips any other type), so numbers stay
 //!   numbers (NaN and infinities as the strings `"NaN"`, `"inf"`, `"-inf"`), booleans are
 //!   the strings `"true"` and `"false"`, a null is `"null"`, and arrays and objects are their
 //!   JSON text as a string.
 //! - The caller, when reported, is `_file`, `_line` and `_function`.
+//! - Strings are escaped as hooklog's own JSON is ([`hooklog::encode`]): control
+//!   characters, DEL and the C1 controls never reach Graylog raw.
 //! - One object per line (`\n`); the GELF transports in `hooklog-graylog` frame it.
 //!
 //! [GELF 1.1]: https://go2docs.graylog.org/current/getting_in_log_data/gelf.html
@@ -37,10 +42,12 @@
 
 #![warn(missing_docs)]
 
+use std::cell::RefCell;
 use std::io::Write as _;
 use std::time::SystemTime;
 
-use hooklog::{Destination, Entry, Error, Formatter, Value};
+use hooklog::encode::{self, Renames};
+use hooklog::{Destination, Entry, Error, Fields, Formatter, Value};
 
 /// Formats records as GELF 1.1 JSON. See the crate docs.
 #[derive(Clone, Debug)]
@@ -59,7 +66,7 @@ impl GelfFormatter {
     /// The `host` field.
     pub fn host(mut self, host: impl AsRef<str>) -> Self {
         self.host.clear();
-        let _ = serde_json::to_writer(&mut self.host, host.as_ref());
+        encode::json_string(&mut self.host, host.as_ref());
         self
     }
 }
@@ -72,37 +79,80 @@ impl Default for GelfFormatter {
     }
 }
 
-/// Writes `"_name"`: `[\w.-]` kept, anything else `_`; `id` becomes `id_`.
-fn write_field_name(buf: &mut Vec<u8>, key: &str) {
-    buf.extend_from_slice(b"\"_");
-    if key == "id" {
-        buf.extend_from_slice(b"id_");
-    } else {
-        buf.extend(key.chars().map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                c as u8
-            } else {
-                b'_'
-            }
-        }));
-        if key.is_empty() {
-            buf.push(b'_');
+/// The names of the caller's additional fields, which user fields must not take.
+const CALLER_NAMES: [&str; 3] = ["file", "line", "function"];
+
+/// Whether GELF takes `key` as an additional field name as it is: `[\w.-]` only, and not
+/// the reserved `id`.
+fn plain(key: &str) -> bool {
+    !key.is_empty()
+        && key != "id"
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+thread_local! {
+    /// The names given to this thread's records' fields whose keys were changed.
+    static RENAMES: RefCell<(Renames, String)> = RefCell::new(Default::default());
+}
+
+/// Writes the additional fields: `"_name":value` for every field that can be written,
+/// each name distinct from the others and from the caller's (`caller`: reported).
+fn write_fields(buf: &mut Vec<u8>, fields: &Fields, caller: bool) {
+    let reserved = |name: &str| caller && CALLER_NAMES.contains(&name);
+    // A changed name must not take a key written as it is, nor a reserved one.
+    let taken = |name: &str| reserved(name) || (plain(name) && fields.contains_key(name));
+    encode::with_scratch(&RENAMES, |(renames, safe)| {
+        renames.clear();
+        for (key, value) in fields.iter() {
+            write_field(buf, key, value, renames, safe, taken, reserved(key));
         }
+    });
+}
+
+/// Writes one additional field, its name changed (through `renames`, with `safe` as
+/// scratch) when GELF does not take the key as it is or the name is `reserved`.
+fn write_field(
+    buf: &mut Vec<u8>,
+    key: &str,
+    value: &Value,
+    renames: &mut Renames,
+    safe: &mut String,
+    taken: impl Fn(&str) -> bool,
+    reserved: bool,
+) {
+    if matches!(value, Value::Invalid(_)) {
+        return;
     }
-    buf.push(b'"');
+    buf.extend_from_slice(b",\"_");
+    if plain(key) && !reserved {
+        buf.extend_from_slice(key.as_bytes());
+    } else {
+        safe.clear();
+        safe.extend(key.chars().map(|c| match c {
+            c if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') => c,
+            _ => '_',
+        }));
+        if safe.is_empty() || safe == "id" {
+            safe.push('_');
+        }
+        buf.extend_from_slice(renames.give(safe, taken).as_bytes());
+    }
+    buf.extend_from_slice(b"\":");
+    write_value(buf, value);
 }
 
 /// Writes `value` as a GELF additional field takes it: a number or a string.
-fn write_value(buf: &mut Vec<u8>, value: &Value) -> Result<(), Error> {
+fn write_value(buf: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Bool(true) => buf.extend_from_slice(b"\"true\""),
         Value::Bool(false) => buf.extend_from_slice(b"\"false\""),
         Value::Null => buf.extend_from_slice(b"\"null\""),
-        Value::Json(json) => serde_json::to_writer(&mut *buf, &json.to_string())?,
+        Value::Json(json) => encode::json_string(buf, &json.to_string()),
         // Numbers (non-finite ones become strings) and strings.
-        other => serde_json::to_writer(&mut *buf, other)?,
+        other => encode::json_value(buf, other),
     }
-    Ok(())
 }
 
 impl Formatter for GelfFormatter {
@@ -112,10 +162,10 @@ impl Formatter for GelfFormatter {
         let message = entry.message();
         let short = message.lines().next().unwrap_or("");
         buf.extend_from_slice(b",\"short_message\":");
-        serde_json::to_writer(&mut *buf, if short.is_empty() { "-" } else { short })?;
+        encode::json_string(buf, if short.is_empty() { "-" } else { short });
         if message.contains('\n') {
             buf.extend_from_slice(b",\"full_message\":");
-            serde_json::to_writer(&mut *buf, message)?;
+            encode::json_string(buf, message);
         }
         let (secs, millis) = match entry.time().duration_since(SystemTime::UNIX_EPOCH) {
             Ok(d) => (d.as_secs(), d.subsec_millis()),
@@ -128,29 +178,20 @@ impl Formatter for GelfFormatter {
             write!(buf, ",\"timestamp\":{secs}.{}", fraction.as_str())?;
         }
         write!(buf, ",\"level\":{}", entry.level().syslog_severity())?;
-        for (key, value) in entry.fields().iter() {
-            if matches!(value, Value::Invalid(_)) {
-                continue;
-            }
-            buf.push(b',');
-            write_field_name(buf, key);
-            buf.push(b':');
-            write_value(buf, value)?;
-        }
+        write_fields(buf, entry.fields(), entry.caller().is_some());
         if let Some(caller) = entry.caller() {
             buf.extend_from_slice(b",\"_file\":");
-            serde_json::to_writer(&mut *buf, caller.file)?;
+            encode::json_string(buf, caller.file);
             write!(buf, ",\"_line\":{}", caller.line)?;
             if let Some(module) = caller.module {
                 buf.extend_from_slice(b",\"_function\":");
-                serde_json::to_writer(&mut *buf, module)?;
+                encode::json_string(buf, module);
             }
         }
         buf.extend_from_slice(b"}\n");
         Ok(())
     }
 }
-
 /// Milliseconds as a fraction without trailing zeros (`500` → `5`, `70` → `07`).
 fn format_millis(millis: u32) -> Millis {
     let digits = [

@@ -85,3 +85,51 @@ fn steady_state_formatting_allocates_nothing() {
         0
     );
 }
+
+#[test]
+fn names_made_safe_never_take_another_field_s_or_the_caller_s() {
+    let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("web-1"));
+    logger.set_report_caller(true);
+    logger
+        .with_field("a b", 1)
+        .with_field("a_b", 2)
+        .with_field("id", 3)
+        .with_field("id_", 4)
+        .with_field("file", "user's")
+        .with_field("line", 5)
+        .info("collisions");
+    let text = String::from_utf8(out.contents()).unwrap();
+    let keys = hooklog_test::json_keys(text.trim_end());
+    let fields: Vec<&str> = keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| k.starts_with('_'))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "_a_b_", "_a_b", "_id__", "_id_", "_file_", "_line_", "_file", "_line"
+        ]
+    );
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["_a_b_"], 1);
+    assert_eq!(r["_a_b"], 2);
+    assert_eq!(r["_id__"], 3);
+    assert_eq!(r["_id_"], 4);
+    assert_eq!(r["_file_"], "user's");
+    assert!(r["_file"].as_str().unwrap().ends_with("gelf.rs"));
+}
+
+#[test]
+fn control_characters_are_escaped_as_hooklog_s_json_escapes_them() {
+    let r = record(|l| {
+        l.with_field("note", "\u{9b}[31mred\u{7f}")
+            .warn("bell\u{7}")
+    });
+    assert_eq!(r["short_message"], "bell\u{7}");
+    let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("web-1"));
+    logger.with_field("note", "\u{9b}[31mred\u{7f}").warn("x");
+    let text = String::from_utf8(out.contents()).unwrap();
+    assert!(text.contains(r#""_note":"\u009b[31mred\u007f""#), "{text}");
+    assert_eq!(r["_note"], "\u{9b}[31mred\u{7f}");
+}

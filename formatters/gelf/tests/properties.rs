@@ -37,10 +37,12 @@ proptest! {
     #[test]
     fn records_are_valid_gelf(
         message in any::<String>(),
-        pairs in prop::collection::btree_map("\\PC{1,8}", value(), 0..6),
+        pairs in prop::collection::btree_map("\\PC{1,8}|[a_ ]{1,3}|id_*|file|line", value(), 0..6),
         ratio in any::<f64>(),
+        caller in any::<bool>(),
     ) {
         let (logger, out) = hooklog_test::capture(GelfFormatter::new().host("h"));
+        logger.set_report_caller(caller);
         let mut entry = logger.entry().with_field("ratio", ratio);
         for (k, v) in &pairs {
             entry = entry.with_field(k.clone(), v.clone());
@@ -49,6 +51,16 @@ proptest! {
         let text = String::from_utf8(out.contents()).unwrap();
         prop_assert_eq!(text.matches('\n').count(), 1);
         let record: Json = serde_json::from_str(&text).unwrap();
+        // No key twice: every field, the caller's included, under a name of its own.
+        let keys = hooklog_test::json_keys(text.trim_end());
+        let mut distinct = keys.clone();
+        distinct.sort();
+        distinct.dedup();
+        prop_assert_eq!(distinct.len(), keys.len(), "{:?}", keys);
+        let writable = pairs.values().filter(|v| !matches!(v, Value::Invalid(_))).count();
+        // A method call has no module: `_file` and `_line`.
+        let caller_keys = if caller { 2 } else { 0 };
+        prop_assert_eq!(keys.iter().filter(|k| k.starts_with('_')).count(), writable + 1 + caller_keys);
         prop_assert_eq!(&record["version"], "1.1");
         prop_assert_eq!(&record["host"], "h");
         prop_assert_eq!(&record["level"], 4);

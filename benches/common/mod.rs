@@ -64,6 +64,7 @@ pub(crate) struct Case {
 }
 
 /// The scenarios, in table order.
+#[allow(dead_code)] // the scaling bench runs one scenario
 pub(crate) const SCENARIOS: [&str; 9] = [
     "disabled",
     "disabled-chain",

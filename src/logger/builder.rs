@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 
-use super::{Logger, OwnLine, Settings, Shared};
+use super::{Logger, Out, Settings, Shared};
 use crate::filter::Filter;
-use crate::formatter::{Destination, Formatter, TextFormatter};
+use crate::formatter::{Formatter, TextFormatter};
 use crate::hook::{Hook, LevelHooks};
 use crate::level::Level;
 use crate::sampler::Sampler;
@@ -41,8 +41,7 @@ use crate::sampler::Sampler;
 pub struct LoggerBuilder {
     filter: Filter,
     formatter: Arc<dyn Formatter>,
-    out: Option<Box<dyn Write + Send>>,
-    destination: Destination,
+    out: Option<Out>,
     hooks: LevelHooks,
     report_caller: bool,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
@@ -54,8 +53,7 @@ impl LoggerBuilder {
         LoggerBuilder {
             filter: Filter::default(),
             formatter: Arc::new(TextFormatter::new()),
-            destination: Destination::of(&io::stderr()),
-            out: Some(Box::new(io::stderr())),
+            out: Some(Out::new(io::stderr())),
             hooks: LevelHooks::new(),
             report_caller: false,
             exit_func: Arc::new(|code| std::process::exit(code)),
@@ -87,17 +85,16 @@ impl LoggerBuilder {
         self
     }
 
-    /// The out, and with it the [`Destination`] its records are formatted for.
+    /// The out, and with it the [`Destination`](crate::Destination) its records are
+    /// formatted for.
     pub fn out(mut self, out: impl Write + Send + 'static) -> LoggerBuilder {
-        self.destination = Destination::of(&out);
-        self.out = Some(Box::new(out));
+        self.out = Some(Out::new(out));
         self
     }
 
     /// No out: records only reach the hooks, and nothing is formatted (see
     /// [`Logger::remove_out`]).
     pub fn no_out(mut self) -> LoggerBuilder {
-        self.destination = Destination::PLAIN;
         self.out = None;
         self
     }
@@ -135,17 +132,15 @@ impl LoggerBuilder {
             enabled_below: AtomicU8::new(0),
             filter_key: AtomicU64::new(tag << 32),
             report_caller: AtomicBool::new(self.report_caller),
-            out_is_terminal: AtomicBool::new(self.destination.is_terminal()),
-            has_out: AtomicBool::new(self.out.is_some()),
             settings: ArcSwap::from_pointee(Settings {
                 filter: Arc::new(self.filter),
                 formatter: self.formatter,
+                out: self.out.map(Arc::new),
                 hooks: self.hooks,
                 exit_func: self.exit_func,
                 sampler: self.sampler,
             }),
             changing: Mutex::new(()),
-            out: OwnLine(Mutex::new(self.out)),
         })
     }
 }

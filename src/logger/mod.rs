@@ -3,6 +3,7 @@
 mod builder;
 mod entry_logging;
 pub(crate) mod global;
+mod out;
 mod record_builder;
 
 use std::fmt;
@@ -15,6 +16,7 @@ use std::time::{Instant, SystemTime};
 use arc_swap::ArcSwap;
 
 pub use builder::LoggerBuilder;
+use out::Out;
 pub use record_builder::RecordBuilder;
 
 use crate::caller::{Caller, Callsite};
@@ -22,10 +24,10 @@ use crate::entry::{Dispatch, Entry};
 use crate::error::{Error, report, report_limited};
 use crate::fields::{Fields, Key};
 use crate::filter::Filter;
-use crate::formatter::{Destination, Formatter, JsonFormatter, TextFormatter};
+use crate::formatter::{Formatter, JsonFormatter, TextFormatter};
 use crate::hook::{Hook, LevelHooks, Registered, in_hook_of};
 use crate::level::Level;
-use crate::lifecycle::{self, AtExit, Stage, lock_within};
+use crate::lifecycle::{self, AtExit, Stage};
 use crate::pool::{self, Pooled};
 use crate::sampler::Sampler;
 use crate::value::{SharedStr, Value};
@@ -57,9 +59,9 @@ pub struct Logger {
     shared: Arc<Shared>,
 }
 
-/// The state every clone of a logger shares. Records only read it, except for the out's
-/// lock, which sits on a cache line of its own so that threads taking it do not slow the
-/// others' reads.
+/// The state every clone of a logger shares. Records only read it (an out that needs the
+/// logger's lock has it in its own allocation), so threads logging in parallel share its
+/// cache lines without moving them.
 pub(crate) struct Shared {
     /// One more than the most verbose level the filter keeps for any target (0: none), so
     /// the first check of every record is one load and one compare.
@@ -69,28 +71,20 @@ pub(crate) struct Shared {
     /// target has a level of its own (bit 0; without one, no call site needs asking).
     filter_key: AtomicU64,
     report_caller: AtomicBool,
-    /// Whether the out is a terminal: the [`Destination`] its records are formatted for.
-    out_is_terminal: AtomicBool,
-    /// Whether there is an out: without one, records only reach the hooks and nothing is
-    /// formatted.
-    has_out: AtomicBool,
     settings: ArcSwap<Settings>,
     /// Taken by every change of the settings, so that the level checks above always
     /// follow the filter stored last.
     changing: Mutex<()>,
-    /// The out, behind the lock every record's `write_all` takes.
-    out: OwnLine<Mutex<Option<Box<dyn Write + Send>>>>,
 }
-
-/// A value on a cache line (two, for the adjacent-line prefetcher) of its own.
-#[repr(align(128))]
-struct OwnLine<T>(T);
 
 /// What changes rarely and is read on every record: swapped whole, read without a lock.
 #[derive(Clone)]
 struct Settings {
     filter: Arc<Filter>,
     formatter: Arc<dyn Formatter>,
+    /// Where formatted records go; without an out, records only reach the hooks and
+    /// nothing is formatted.
+    out: Option<Arc<Out>>,
     hooks: LevelHooks,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
     sampler: Option<Arc<Sampler>>,
@@ -176,22 +170,17 @@ impl Logger {
     /// colours) is decided here: stdout, stderr and files are asked, any other writer is
     /// not a terminal.
     pub fn set_out(&self, out: impl Write + Send + 'static) {
-        let terminal = Destination::of(&out).is_terminal();
-        let old = self.shared.lock_out().replace(Box::new(out));
-        self.shared
-            .out_is_terminal
-            .store(terminal, Ordering::Relaxed);
-        self.shared.has_out.store(true, Ordering::Relaxed);
-        flush_replaced_out(old);
+        let out = Arc::new(Out::new(out));
+        let old = self.change_settings(|settings| settings.out = Some(Arc::clone(&out)));
+        flush_replaced_out(old.out.as_deref());
     }
 
     /// Removes the out: from now on records only reach the hooks, and nothing is
     /// formatted, for a logger whose outputs are all hooks (as a group or configured
     /// logger's are) rather than formatting every record into `io::sink()`.
     pub fn remove_out(&self) {
-        self.shared.has_out.store(false, Ordering::Relaxed);
-        let old = self.shared.lock_out().take();
-        flush_replaced_out(old);
+        let old = self.change_settings(|settings| settings.out = None);
+        flush_replaced_out(old.out.as_deref());
     }
 
     /// Adds a hook for the levels it names.
@@ -310,14 +299,10 @@ impl Logger {
     ///
     /// The first error from the out's `flush` or a hook's [`Hook::flush`].
     pub fn flush(&self) -> Result<(), Error> {
-        let out = self
-            .shared
-            .lock_out()
-            .as_mut()
-            .map_or(Ok(()), |out| out.flush())
-            .map_err(Error::from);
-        let hooks = self.settings().hooks.flush();
-        out.and(hooks)
+        let settings = self.settings();
+        let out = settings.out.as_ref().map_or(Ok(()), |out| out.flush());
+        let hooks = settings.hooks.flush();
+        out.map_err(Error::from).and(hooks)
     }
 
     /// A record at `level` from `target` for a bridge from another logging framework to
@@ -465,36 +450,12 @@ impl Shared {
         if settings.hooks.has_level(level) && !in_hook_of(self.id()) {
             settings.hooks.fire_contained(level, &mut record, self.id());
         }
-        if self.has_out.load(Ordering::Relaxed) {
-            self.write(&*settings.formatter, &record, &mut buf);
+        if let Some(out) = &settings.out {
+            write(&*settings.formatter, out, &record, &mut buf);
         }
         let mut data = record.into_data();
         data.buf = buf;
         data
-    }
-
-    /// Formats `record` into `buf` and writes it to the out in one `write_all`.
-    fn write(&self, formatter: &dyn Formatter, record: &Entry, buf: &mut Vec<u8>) {
-        buf.clear();
-        let dest = match self.out_is_terminal.load(Ordering::Relaxed) {
-            true => Destination::TERMINAL,
-            false => Destination::PLAIN,
-        };
-        match formatter.format(record, dest, buf) {
-            Ok(()) => {
-                let written = self.lock_out().as_mut().map(|out| out.write_all(buf));
-                if let Some(Err(e)) = written {
-                    report_limited(
-                        ("out", ""),
-                        format_args!("failed to write a record to the out: {e}"),
-                    );
-                }
-            }
-            Err(e) => report_limited(
-                ("format", ""),
-                format_args!("failed to format a record: {e}"),
-            ),
-        }
     }
 
     /// After a record at `level` was logged, or found disabled: panics at `Panic` with
@@ -515,9 +476,24 @@ impl Shared {
     fn id(&self) -> usize {
         self as *const Shared as usize
     }
+}
 
-    fn lock_out(&self) -> MutexGuard<'_, Option<Box<dyn Write + Send>>> {
-        lock(&self.out.0)
+/// Formats `record` into `buf` for `out` and writes it there in one `write_all`.
+fn write(formatter: &dyn Formatter, out: &Out, record: &Entry, buf: &mut Vec<u8>) {
+    buf.clear();
+    match formatter.format(record, out.destination(), buf) {
+        Ok(()) => {
+            if let Err(e) = out.write_record(buf) {
+                report_limited(
+                    ("out", ""),
+                    format_args!("failed to write a record to the out: {e}"),
+                );
+            }
+        }
+        Err(e) => report_limited(
+            ("format", ""),
+            format_args!("failed to format a record: {e}"),
+        ),
     }
 }
 
@@ -559,12 +535,12 @@ impl AtExit for Shared {
 
     /// Flushes the out, waiting until `deadline` at most for a thread that holds it.
     fn flush_quickly(&self, deadline: Instant) {
-        match lock_within(&self.out.0, deadline) {
-            Some(mut out) => {
-                if let Some(Err(e)) = out.as_mut().map(|out| out.flush()) {
-                    report(format_args!("failed to flush the out: {e}"));
-                }
-            }
+        let Some(out) = self.settings.load().out.clone() else {
+            return;
+        };
+        match out.flush_by(deadline) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => report(format_args!("failed to flush the out: {e}")),
             None => report(format_args!(
                 "the out stayed locked by another thread until the exit deadline; not flushed"
             )),
@@ -575,11 +551,11 @@ impl AtExit for Shared {
 impl Drop for Shared {
     /// The last handle is gone: deliver what the out and hooks still hold.
     fn drop(&mut self) {
-        let out = self.out.0.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if let Some(Err(e)) = out.as_mut().map(|out| out.flush()) {
+        let settings = self.settings.load();
+        if let Some(Err(e)) = settings.out.as_ref().map(|out| out.flush()) {
             report(format_args!("failed to flush the out: {e}"));
         }
-        self.settings.load().hooks.flush_reporting();
+        settings.hooks.flush_reporting();
     }
 }
 
@@ -618,8 +594,8 @@ pub(crate) fn write_message(message: &mut String, args: fmt::Arguments<'_>) {
 }
 
 /// Flushes an out that was replaced or removed, reporting a failure.
-fn flush_replaced_out(old: Option<Box<dyn Write + Send>>) {
-    if let Some(Err(e)) = old.map(|mut old| old.flush()) {
+fn flush_replaced_out(old: Option<&Out>) {
+    if let Some(Err(e)) = old.map(Out::flush) {
         report(format_args!("failed to flush the replaced out: {e}"));
     }
 }

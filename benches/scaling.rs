@@ -75,12 +75,7 @@ fn main() {
         run(RECORDS);
         start.elapsed()
     });
-    let unshared = median(|| {
-        two_threads(|| {
-            let run = common::hooklog_fields10();
-            Box::new(move |n| run(n))
-        })
-    });
+    let unshared = median(|| two_threads(|| Box::new(common::hooklog_fields10())));
     println!(
         "| hooklog, a logger per thread (the machine's own scaling) | {:.0} | {:.0} | {:.2}x |",
         per_record(one),

@@ -24,7 +24,7 @@ use std::time::SystemTime;
 
 use crate::formatter::write_json_value;
 use crate::text::escape::{write_escaped, write_quoted};
-use crate::text::number::format_f64;
+use crate::text::number::{format_f64, write_i64, write_u64};
 use crate::text::time::write_rfc3339;
 use crate::value::Value;
 
@@ -64,12 +64,12 @@ pub fn float(buf: &mut Vec<u8>, v: f64) {
 
 /// Appends `v` in decimal.
 pub fn int(buf: &mut Vec<u8>, v: i64) {
-    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    write_i64(buf, v);
 }
 
 /// Appends `v` in decimal.
 pub fn uint(buf: &mut Vec<u8>, v: u64) {
-    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    write_u64(buf, v);
 }
 
 /// Appends `time` as RFC 3339 text in `zone`, with `fraction_digits` digits of the second

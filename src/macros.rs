@@ -136,25 +136,36 @@ macro_rules! __fields {
             const { $crate::__private::distinct(&[$($key),*]) },
             $crate::__count!($($key)*),
         );
-        $( $crate::__private::add_literal(
-            fields,
-            append,
-            $key,
-            const { $crate::__private::KeyMark::of($key) },
-            $value,
-        ); )*
+        // The value expression stands in both branches, so that where a field is
+        // appended its value is computed in the room made for it (see `Spare`); only one
+        // branch runs.
+        $( if append {
+            $crate::__private::push_literal(
+                $crate::__private::spare(fields),
+                $key,
+                const { $crate::__private::KeyMark::of($key) },
+                $value,
+            );
+        } else {
+            $crate::__private::insert_literal(
+                fields,
+                $key,
+                const { $crate::__private::KeyMark::of($key) },
+                $value,
+            );
+        } )*
     }};
     (@literal $fields:ident [$($done:tt)*] $key:literal => % $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::Value::display(&$value))] $($($rest)*)?)
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::Displayed(&$value))] $($($rest)*)?)
     };
     (@literal $fields:ident [$($done:tt)*] $key:literal => ? $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::Value::debug(&$value))] $($($rest)*)?)
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::Debugged(&$value))] $($($rest)*)?)
     };
     (@literal $fields:ident [$($done:tt)*] $key:literal => $value:literal $(, $($rest:tt)*)?) => {
         $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::literal(&$value))] $($($rest)*)?)
     };
     (@literal $fields:ident [$($done:tt)*] $key:literal => $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::to_value(&$value))] $($($rest)*)?)
+        $crate::__fields!(@literal $fields [$($done)* ($key, $crate::__private::ByRef(&$value))] $($($rest)*)?)
     };
     // A key that is not a literal: every field takes the general path.
     (@literal $fields:ident [$(($key:literal, $value:expr))*] $($rest:tt)+) => {
@@ -162,16 +173,16 @@ macro_rules! __fields {
     };
     (@any $fields:ident [$(($key:expr, $value:expr))*]) => {{
         let fields: &mut $crate::Fields = $fields;
-        $( fields.insert($key, $value); )*
+        $( fields.insert($key, $crate::__private::FieldValue::into_value($value)); )*
     }};
     (@any $fields:ident [$($done:tt)*] $key:expr => % $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@any $fields [$($done)* ($key, $crate::Value::display(&$value))] $($($rest)*)?)
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::__private::Displayed(&$value))] $($($rest)*)?)
     };
     (@any $fields:ident [$($done:tt)*] $key:expr => ? $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@any $fields [$($done)* ($key, $crate::Value::debug(&$value))] $($($rest)*)?)
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::__private::Debugged(&$value))] $($($rest)*)?)
     };
     (@any $fields:ident [$($done:tt)*] $key:expr => $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__fields!(@any $fields [$($done)* ($key, $crate::__private::to_value(&$value))] $($($rest)*)?)
+        $crate::__fields!(@any $fields [$($done)* ($key, $crate::__private::ByRef(&$value))] $($($rest)*)?)
     };
 }
 
@@ -248,7 +259,7 @@ pub mod __private {
     use crate::value::{SharedStr, ToValue, Value};
 
     pub use crate::caller::Callsite;
-    pub use crate::fields::KeyMark;
+    pub use crate::fields::{KeyMark, Spare};
     /// Whether `keys` are pairwise distinct; the macros evaluate it at compile time.
     pub const fn distinct(keys: &[&str]) -> bool {
         let mut i = 0;
@@ -288,28 +299,104 @@ pub mod __private {
         distinct && fields.reserve_new(count)
     }
 
-    /// Adds a field with a literal key and its mark: appended when `append`, else
-    /// inserted as [`Fields::insert`] does.
+    /// Room for the next field of a record whose literal keys are distinct and new.
     #[inline(always)]
-    pub fn add_literal(
-        fields: &mut Fields,
-        append: bool,
+    pub fn spare(fields: &mut Fields) -> Spare<'_> {
+        fields.spare()
+    }
+
+    /// Appends a field with a literal key and its mark into the room `spare`, its value
+    /// made there.
+    #[inline(always)]
+    pub fn push_literal(
+        spare: Spare<'_>,
         key: &'static str,
         mark: KeyMark,
-        value: Value,
+        value: impl FieldValue,
     ) {
-        let slot = Slot::new_static(key, mark, value);
-        if append {
-            fields.push_reserved(slot);
-        } else {
-            fields.insert_slot(slot);
+        value.push_to(spare, key, mark);
+    }
+
+    /// Adds a field with a literal key and its mark as [`Fields::insert`] does.
+    #[inline(always)]
+    pub fn insert_literal(
+        fields: &mut Fields,
+        key: &'static str,
+        mark: KeyMark,
+        value: impl FieldValue,
+    ) {
+        fields.insert_slot(Slot::new_static(key, mark, value.into_value()));
+    }
+
+    /// A field value as a macro holds it: made (in place, where it can be) only once the
+    /// field has a place in the record.
+    pub trait FieldValue {
+        /// The value.
+        fn into_value(self) -> Value;
+        /// Appends the field `key` with this value into the room `spare`.
+        fn push_to(self, spare: Spare<'_>, key: &'static str, mark: KeyMark);
+    }
+
+    impl FieldValue for Value {
+        #[inline(always)]
+        fn into_value(self) -> Value {
+            self
+        }
+
+        #[inline(always)]
+        fn push_to(self, spare: Spare<'_>, key: &'static str, mark: KeyMark) {
+            spare.push(key, mark, self);
         }
     }
 
-    /// The value of a field given by reference.
-    #[inline(always)]
-    pub fn to_value<T: ToValue + ?Sized>(value: &T) -> Value {
-        value.to_value()
+    /// A field value given as `%expr`: its `Display` text.
+    pub struct Displayed<'a, T: ?Sized>(pub &'a T);
+
+    impl<T: fmt::Display + ?Sized> FieldValue for Displayed<'_, T> {
+        #[inline(always)]
+        fn into_value(self) -> Value {
+            Value::display(self.0)
+        }
+
+        #[inline(always)]
+        fn push_to(self, spare: Spare<'_>, key: &'static str, mark: KeyMark) {
+            spare.push_written(key, mark, format_args!("{}", self.0), "<Display failed>");
+        }
+    }
+
+    /// A field value given as `?expr`: its `Debug` text.
+    pub struct Debugged<'a, T: ?Sized>(pub &'a T);
+
+    impl<T: fmt::Debug + ?Sized> FieldValue for Debugged<'_, T> {
+        #[inline(always)]
+        fn into_value(self) -> Value {
+            Value::debug(self.0)
+        }
+
+        #[inline(always)]
+        fn push_to(self, spare: Spare<'_>, key: &'static str, mark: KeyMark) {
+            spare.push_written(key, mark, format_args!("{:?}", self.0), "<Debug failed>");
+        }
+    }
+
+    /// A field value given by reference, through [`ToValue`].
+    pub struct ByRef<'a, T: ?Sized>(pub &'a T);
+
+    impl<T: ToValue + ?Sized> FieldValue for ByRef<'_, T> {
+        #[inline(always)]
+        fn into_value(self) -> Value {
+            self.0.to_value()
+        }
+
+        #[inline(always)]
+        fn push_to(self, spare: Spare<'_>, key: &'static str, mark: KeyMark) {
+            match self.0.text() {
+                Some(text) => spare.push_text(key, mark, text),
+                None => {
+                    spare.push(key, mark, self.0.to_value());
+                }
+            }
+        }
     }
 
     /// The value of a field given as a literal: a string literal is kept without a copy.

@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::level::Level;
 use crate::scratch;
 use crate::text::append::{append, append_wrapped};
-use crate::text::escape::{JsonEscapes, write_escaped, write_quoted};
-use crate::text::number::format_f64;
+use crate::text::escape::{JsonEscapes, write_escaped, write_json_string, write_quoted};
+use crate::text::number::{format_f64, write_finite_f64, write_i64, write_u64};
 use crate::text::time::{Stamp, TimestampFormat, with_stamp};
 use crate::value::Value;
 
@@ -247,7 +247,7 @@ impl JsonFormatter {
                 None
             }
             Stamp::Int(n) => {
-                append(buf, itoa::Buffer::new().format(n).as_bytes());
+                write_i64(buf, n);
                 None
             }
             Stamp::Failed { fallback, error } => {
@@ -262,24 +262,37 @@ impl JsonFormatter {
     /// Writes the fields at the top level, each key renamed if it clashes with a fixed
     /// key the record has (`target_present` says whether the target is written).
     fn write_fields(&self, buf: &mut Vec<u8>, entry: &Entry, target_present: bool) {
+        if self.html() {
+            self.write_fields_escaping::<true>(buf, entry, target_present);
+        } else {
+            self.write_fields_escaping::<false>(buf, entry, target_present);
+        }
+    }
+
+    /// [`write_fields`](JsonFormatter::write_fields), escaping `<`, `>` and `&` if `HTML`.
+    fn write_fields_escaping<const HTML: bool>(
+        &self,
+        buf: &mut Vec<u8>,
+        entry: &Entry,
+        target_present: bool,
+    ) {
         let map = &self.field_map;
         let present = Present {
             caller: entry.caller().is_some(),
             target: target_present,
         };
-        let fields = entry
-            .fields()
-            .iter_keys()
-            .filter(|(_, v, ..)| !matches!(v, Value::Invalid(_)));
         // Made for the first key that needs a new name: most records have none.
         let mut renamer = None;
-        for (key, value, mark) in fields {
+        for (key, value, mark) in entry.fields().iter_keys() {
+            if value.is_invalid() {
+                continue;
+            }
             let clashes = map.clashes(key, mark, present);
             if mark.json_plain && !clashes {
                 append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
             } else {
                 buf.extend_from_slice(b",\"");
-                let mut write = |key: &str| write_escaped(buf, key, self.html());
+                let mut write = |key: &str| write_escaped(buf, key, HTML);
                 // Escaping keeps distinct keys distinct; only a clash renames.
                 match clashes {
                     true => renamer
@@ -289,7 +302,7 @@ impl JsonFormatter {
                 }
                 buf.extend_from_slice(b"\":");
             }
-            write_json_value(buf, value, self.html());
+            write_value::<HTML>(buf, value);
         }
     }
 
@@ -297,10 +310,7 @@ impl JsonFormatter {
     /// clashes with a fixed one.
     fn write_nested_fields(&self, buf: &mut Vec<u8>, data: &[u8], entry: &Entry) {
         buf.extend_from_slice(data);
-        let fields = entry
-            .fields()
-            .iter()
-            .filter(|(_, v)| !matches!(v, Value::Invalid(_)));
+        let fields = entry.fields().iter().filter(|(_, v)| !v.is_invalid());
         for (i, (key, value)) in fields.enumerate() {
             if i > 0 {
                 buf.push(b',');
@@ -316,25 +326,28 @@ impl JsonFormatter {
 /// Writes `value` as JSON: numbers and booleans typed, NaN and infinities as the strings
 /// `"NaN"`, `"inf"` and `"-inf"`, strings with the JSON escapes (`html`: `<`, `>` and `&`
 /// too), JSON values compact, and a value that could not be serialised as `null`.
-#[inline(always)]
 pub(crate) fn write_json_value(buf: &mut Vec<u8>, value: &Value, html: bool) {
+    if html {
+        write_value::<true>(buf, value);
+    } else {
+        write_value::<false>(buf, value);
+    }
+}
+
+/// [`write_json_value`] with the choice of escaping `<`, `>` and `&` made at compile time.
+#[inline(always)]
+fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
     match value {
-        Value::Null | Value::Invalid(_) => buf.extend_from_slice(b"null"),
+        Value::Str(s) => write_json_string::<HTML>(buf, s),
+        Value::I64(v) => write_i64(buf, *v),
+        Value::U64(v) => write_u64(buf, *v),
+        Value::F64(v) if v.is_finite() => write_finite_f64(buf, *v),
+        Value::F64(v) => write_json_string::<false>(buf, format_f64(&mut zmij::Buffer::new(), *v)),
         Value::Bool(v) => buf.extend_from_slice(if *v { b"true" } else { b"false" }),
-        Value::I64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
-        Value::U64(v) => append(buf, itoa::Buffer::new().format(*v).as_bytes()),
-        Value::F64(v) => {
-            let mut digits = zmij::Buffer::new();
-            let text = format_f64(&mut digits, *v);
-            if v.is_finite() {
-                append(buf, text.as_bytes());
-            } else {
-                write_quoted(buf, text, false);
-            }
-        }
-        Value::Str(s) => write_quoted(buf, s, html),
+        Value::Null | Value::Invalid(_) => buf.extend_from_slice(b"null"),
         Value::Json(json) => {
-            let mut ser = serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html });
+            let mut ser =
+                serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html: HTML });
             let _ = serde::Serialize::serialize(json, &mut ser);
         }
     }

@@ -20,7 +20,7 @@ use crate::text::append::{append, append_wrapped};
 use crate::text::escape::{
     JsonEscapes, needs_quotes, write_controls_escaped, write_escaped, write_quoted,
 };
-use crate::text::number::format_f64;
+use crate::text::number::{format_f64, write_i64, write_u64};
 use crate::text::time::{Stamp, TimestampFormat, with_stamp};
 use crate::value::Value;
 
@@ -221,12 +221,24 @@ impl TextFormatter {
         }
     }
 
+    /// Writes a number with `write`, quoted only when every value is.
+    #[inline(always)]
+    fn write_number(&self, buf: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+        if self.force_quote {
+            buf.push(b'"');
+            write(buf);
+            buf.push(b'"');
+        } else {
+            write(buf);
+        }
+    }
+
     #[inline(always)]
     fn write_value(&self, buf: &mut Vec<u8>, value: &Value) {
         match value {
             Value::Str(s) => self.write_text(buf, s),
-            Value::I64(v) => self.write_bare(buf, itoa::Buffer::new().format(*v)),
-            Value::U64(v) => self.write_bare(buf, itoa::Buffer::new().format(*v)),
+            Value::I64(v) => self.write_number(buf, |buf| write_i64(buf, *v)),
+            Value::U64(v) => self.write_number(buf, |buf| write_u64(buf, *v)),
             Value::F64(v) => self.write_bare(buf, format_f64(&mut zmij::Buffer::new(), *v)),
             Value::Bool(v) => self.write_bare(buf, if *v { "true" } else { "false" }),
             Value::Null => self.write_bare(buf, "null"),

@@ -62,10 +62,17 @@ const BARE: [bool; 256] = {
 #[inline(always)]
 pub(crate) fn write_quoted(buf: &mut Vec<u8>, s: &str, html: bool) {
     if html {
-        escape_with::<true, true, 1, 1>(buf, b"\"", s, b"\"", &ESCAPE_HTML);
+        write_json_string::<true>(buf, s);
     } else {
-        escape_with::<true, false, 1, 1>(buf, b"\"", s, b"\"", &ESCAPE);
+        write_json_string::<false>(buf, s);
     }
+}
+
+/// [`write_quoted`] with the choice of escaping `<`, `>` and `&` made at compile time.
+#[inline(always)]
+pub(crate) fn write_json_string<const HTML: bool>(buf: &mut Vec<u8>, s: &str) {
+    let table = if HTML { &ESCAPE_HTML } else { &ESCAPE };
+    escape_with::<true, HTML, 1, 1>(buf, b"\"", s, b"\"", table);
 }
 
 /// Writes `s` with JSON string escapes and no quotes: control characters (and `"`, `\\`)

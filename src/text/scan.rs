@@ -23,23 +23,19 @@ pub(super) fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -
 mod sse2 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        _mm_set_epi64x, _mm_set1_epi8,
     };
-
-    use crate::text::append::copy_short;
 
     #[inline(always)]
     pub(super) fn clean_prefix<const QUOTES: bool, const HTML: bool>(bytes: &[u8]) -> usize {
         let n = bytes.len();
         if n < 16 {
-            // Most strings are short: pad them with `a`, which never needs escaping.
-            let mut chunk = [b'a'; 16];
-            // SAFETY: `chunk` has room for the `n < 16` bytes.
-            unsafe { copy_short(chunk.as_mut_ptr(), bytes) };
-            return if needs_escape::<QUOTES, HTML>(&chunk) {
-                0
-            } else {
-                n
+            // Most strings are short: their bytes go into the register straight from the
+            // string, with no copy through memory (a copy made with narrow stores and read
+            // back whole cannot be forwarded, and stalls).
+            return match n == 0 || !vector_needs_escape::<QUOTES, HTML>(short_vector(bytes)) {
+                true => n,
+                false => 0,
             };
         }
         let mut chunks = bytes.chunks_exact(16);
@@ -57,13 +53,43 @@ mod sse2 {
         }
     }
 
+    /// Sixteen bytes, each one of `bytes` (1 to 15 of them), every byte of `bytes` among
+    /// them: loaded in overlapping words.
+    #[inline(always)]
+    fn short_vector(bytes: &[u8]) -> __m128i {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let n = bytes.len();
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight"));
+        let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four"));
+        let (lo, hi) = if n >= 8 {
+            (word(0), word(n - 8))
+        } else if n >= 4 {
+            let w = u64::from(half(0)) | (u64::from(half(n - 4)) << 32);
+            (w, w)
+        } else {
+            let w = ((u64::from(bytes[0]) * ONES) & !0xff_ff00)
+                | (u64::from(bytes[n / 2]) << 8)
+                | (u64::from(bytes[n - 1]) << 16);
+            (w, w)
+        };
+        // SAFETY: SSE2 is part of x86-64 itself, so its instructions are always there.
+        unsafe { _mm_set_epi64x(hi as i64, lo as i64) }
+    }
+
     /// Whether any of sixteen bytes needs escaping.
     #[inline(always)]
     fn needs_escape<const QUOTES: bool, const HTML: bool>(chunk: &[u8; 16]) -> bool {
         // SAFETY: SSE2 is part of x86-64 itself, so its instructions are always there; the
         // load reads the sixteen bytes of `chunk` and needs no alignment.
+        let v = unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) };
+        vector_needs_escape::<QUOTES, HTML>(v)
+    }
+
+    /// Whether any of the sixteen bytes of `v` needs escaping.
+    #[inline(always)]
+    fn vector_needs_escape<const QUOTES: bool, const HTML: bool>(v: __m128i) -> bool {
+        // SAFETY: SSE2 is part of x86-64 itself, so its instructions are always there.
         unsafe {
-            let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
             let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
             // A byte is a control character when the smaller of it and 0x1f is itself.
             let controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use shared_str::Append;
 pub use shared_str::SharedStr;
-use shared_str::TextWriter;
 pub use to_value::ToValue;
 
 /// A field value.
@@ -86,6 +86,12 @@ impl Value {
         }
     }
 
+    /// Whether this is a value that could not be serialised.
+    #[inline]
+    pub(crate) fn is_invalid(&self) -> bool {
+        matches!(self, Value::Invalid(_))
+    }
+
     /// Whether dropping this value frees or releases heap memory.
     #[inline]
     pub(crate) fn owns_heap(&self) -> bool {
@@ -135,10 +141,16 @@ impl Value {
 
 /// The text `args` write, or `failed` if a `Display` or `Debug` in them failed.
 fn text(args: fmt::Arguments<'_>, failed: &'static str) -> SharedStr {
-    let mut writer = TextWriter::new();
-    match fmt::Write::write_fmt(&mut writer, args) {
-        Ok(()) => writer.finish(),
-        Err(_) => SharedStr::from_static(failed),
+    let mut text = SharedStr::EMPTY_INLINE;
+    write_text(&mut text, args, failed);
+    text
+}
+
+/// Writes the text `args` make onto `text`, in place; `failed` replaces it if a `Display`
+/// or `Debug` in them fails.
+pub(crate) fn write_text(text: &mut SharedStr, args: fmt::Arguments<'_>, failed: &'static str) {
+    if fmt::Write::write_fmt(&mut Append(text), args).is_err() {
+        *text = SharedStr::from_static(failed);
     }
 }
 

@@ -74,37 +74,27 @@ impl InlineStr {
     }
 }
 
-/// Text being written by `Display` or `Debug`: in place while it fits, then pooled.
-pub(crate) enum TextWriter {
-    Inline(InlineStr),
-    Pooled(PooledString),
-}
+/// Appends text to a string in place: kept in the string while it fits, then pooled. What
+/// `Display` and `Debug` output is written through.
+pub(crate) struct Append<'a>(pub(crate) &'a mut SharedStr);
 
-impl TextWriter {
-    pub(crate) fn new() -> TextWriter {
-        TextWriter::Inline(InlineStr::EMPTY)
-    }
-
-    pub(crate) fn finish(self) -> SharedStr {
-        SharedStr(match self {
-            TextWriter::Inline(inline) => Repr::Inline(inline),
-            TextWriter::Pooled(pooled) => Repr::Pooled(pooled),
-        })
-    }
-}
-
-impl fmt::Write for TextWriter {
+impl fmt::Write for Append<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        match self {
-            TextWriter::Inline(inline) => {
-                if !inline.push(s) {
-                    let mut pooled = PooledString::copy_of(inline.as_str());
-                    pooled.push_str(s);
-                    *self = TextWriter::Pooled(pooled);
+        match &mut self.0.0 {
+            Repr::Inline(inline) => {
+                if inline.push(s) {
+                    return Ok(());
                 }
             }
-            TextWriter::Pooled(pooled) => pooled.push_str(s),
+            Repr::Pooled(pooled) => {
+                pooled.push_str(s);
+                return Ok(());
+            }
+            Repr::Static(_) | Repr::Shared(_) => {}
         }
+        let mut pooled = PooledString::copy_of(self.0.as_str());
+        pooled.push_str(s);
+        self.0.0 = Repr::Pooled(pooled);
         Ok(())
     }
 }
@@ -122,6 +112,21 @@ impl SharedStr {
             Some(inline) => Repr::Inline(inline),
             None => Repr::Pooled(PooledString::copy_of(s)),
         })
+    }
+
+    /// An empty string kept in place, for [`push_inline`](SharedStr::push_inline).
+    pub(crate) const EMPTY_INLINE: SharedStr = SharedStr(Repr::Inline(InlineStr::EMPTY));
+
+    /// The most bytes a string keeps in place.
+    pub(crate) const INLINE: usize = INLINE;
+
+    /// Appends `s` to a string kept in place, if it fits; returns whether it did.
+    #[inline]
+    pub(crate) fn push_inline(&mut self, s: &str) -> bool {
+        match &mut self.0 {
+            Repr::Inline(inline) => inline.push(s),
+            _ => false,
+        }
     }
 
     /// The string.
@@ -145,18 +150,21 @@ impl SharedStr {
 impl Deref for SharedStr {
     type Target = str;
 
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl Borrow<str> for SharedStr {
+    #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<str> for SharedStr {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

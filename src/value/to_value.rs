@@ -45,6 +45,17 @@ use super::{SharedStr, Value};
 pub trait ToValue {
     /// The field value of `self`.
     fn to_value(&self) -> Value;
+
+    /// The text to copy when the value is text of any lifetime: the macros copy it
+    /// straight into the record, rather than into a value that is then moved there. Not
+    /// needed by implementors: `None` (the default) makes the value with [`to_value`].
+    ///
+    /// [`to_value`]: ToValue::to_value
+    #[doc(hidden)]
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<T: ToValue + ?Sized> ToValue for &T {
@@ -52,12 +63,22 @@ impl<T: ToValue + ?Sized> ToValue for &T {
     fn to_value(&self) -> Value {
         (**self).to_value()
     }
+
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        (**self).text()
+    }
 }
 
 impl<T: ToValue + ?Sized> ToValue for &mut T {
     #[inline]
     fn to_value(&self) -> Value {
         (**self).to_value()
+    }
+
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        (**self).text()
     }
 }
 
@@ -73,6 +94,11 @@ impl ToValue for str {
     fn to_value(&self) -> Value {
         Value::Str(SharedStr::copy_of(self))
     }
+
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 /// Types whose value is the text of `as_ref::<str>()`.
@@ -82,6 +108,11 @@ macro_rules! text {
             #[inline]
             fn to_value(&self) -> Value {
                 Value::Str(SharedStr::copy_of(self))
+            }
+
+            #[inline]
+            fn text(&self) -> Option<&str> {
+                Some(self)
             }
         }
     )*};

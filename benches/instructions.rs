@@ -1,6 +1,7 @@
 //! Logs `n` records of one scenario of one crate, for `scripts/instructions`, which runs
 //! it under callgrind to count instructions per record:
-//! `instructions <scenario> <crate> <n>`.
+//! `instructions <scenario> <crate> <n>`; or `n` hooklog records of ten fields of one kind
+//! (`none` for no fields), for the cost of a field by kind: `instructions kind <kind> <n>`.
 
 mod common;
 
@@ -14,6 +15,13 @@ fn main() {
         return;
     };
     let n: u64 = n.parse().expect("a record count");
+    if scenario == "kind" {
+        if !log_kind(krate, n) {
+            eprintln!("unknown kind {krate:?}");
+            std::process::exit(2);
+        }
+        return;
+    }
     if !common::SCENARIOS.contains(&scenario.as_str()) {
         eprintln!(
             "unknown scenario {scenario:?}; known: {:?}",
@@ -33,4 +41,40 @@ fn main() {
         std::process::exit(2);
     };
     (case.run)(n);
+}
+
+/// Ten fields of one kind, for the cost of a field by kind: `instructions kind <kind> <n>`.
+fn log_kind(kind: &str, n: u64) -> bool {
+    use std::io;
+
+    let logger = hooklog::Logger::builder()
+        .formatter(hooklog::JsonFormatter::new())
+        .out(io::sink())
+        .build();
+    let short = String::from("alice@example.com");
+    let long = String::from("/api/v1/users/42/orders/1042/items");
+    let error = io::Error::other("connection reset by peer");
+    let peer = (1u16, "10.0.0.7");
+    macro_rules! ten {
+        ($($value:tt)+) => {
+            (0..n).for_each(|_| hooklog::info!(logger, "request handled";
+                "k0" => $($value)+, "k1" => $($value)+, "k2" => $($value)+, "k3" => $($value)+,
+                "k4" => $($value)+, "k5" => $($value)+, "k6" => $($value)+, "k7" => $($value)+,
+                "k8" => $($value)+, "k9" => $($value)+))
+        };
+    }
+    match kind {
+        "none" => (0..n).for_each(|_| hooklog::info!(logger, "request handled")),
+        "i64" => ten!(std::hint::black_box(-123456789i64)),
+        "u64" => ten!(std::hint::black_box(200u64)),
+        "f64" => ten!(std::hint::black_box(12.5f64)),
+        "bool" => ten!(std::hint::black_box(true)),
+        "static-str" => ten!("hello world"),
+        "borrowed-str" => ten!(short.as_str()),
+        "long-str" => ten!(long.as_str()),
+        "display" => ten!(%error),
+        "debug" => ten!(?peer),
+        _ => return false,
+    }
+    true
 }

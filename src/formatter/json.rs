@@ -343,8 +343,8 @@ fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
         Value::U64(v) => write_u64(buf, *v),
         Value::F64(v) if v.is_finite() => write_finite_f64(buf, *v),
         Value::F64(v) => write_json_string::<false>(buf, format_f64(&mut zmij::Buffer::new(), *v)),
-        Value::Bool(v) => buf.extend_from_slice(if *v { b"true" } else { b"false" }),
-        Value::Null | Value::Invalid(_) => buf.extend_from_slice(b"null"),
+        Value::Bool(v) => append(buf, if *v { b"true" } else { b"false" }),
+        Value::Null | Value::Invalid(_) => append(buf, b"null"),
         Value::Json(json) => {
             let mut ser =
                 serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html: HTML });

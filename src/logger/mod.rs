@@ -166,7 +166,7 @@ impl Logger {
         self.change_settings(|settings| settings.formatter = Arc::clone(&formatter));
     }
 
-    /// Replaces the out. Its [`Destination`] (a terminal or not, for the text formatter's
+    /// Replaces the out. Its [`Destination`](crate::Destination) (a terminal or not, for the text formatter's
     /// colours) is decided here: stdout, stderr and files are asked, any other writer is
     /// not a terminal.
     pub fn set_out(&self, out: impl Write + Send + 'static) {

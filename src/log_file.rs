@@ -30,7 +30,10 @@ pub(crate) const DIR_MODE: libc::mode_t = 0o750;
 ///
 /// [`append`](LogFile::append) writes whole records or leaves the file as it was: a write
 /// that fails part of the way (a full disk) is cut back to the end of the last whole
-/// record, so the file never holds half a record and the next append starts a line.
+/// record, so the file never holds half a record and the next append starts a line. The
+/// cut is made only while the file still ends where this write ended: if another writer
+/// (another process, `copytruncate`) appended meanwhile, cutting would take its records
+/// away, so the part stays.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("hooklog-logfile-{}", std::process::id()));
@@ -100,10 +103,15 @@ impl LogFile {
 
 impl io::Write for LogFile {
     /// Appends `records` as [`append`](LogFile::append) does: whole records, never half a
-    /// one; the error of a failed append is returned.
+    /// one. An append that kept some whole records returns their length, so `write_all`
+    /// goes on with the rest and nothing is written twice; one that kept none returns its
+    /// error.
     fn write(&mut self, records: &[u8]) -> io::Result<usize> {
-        self.append(records).map_err(AppendError::into_error)?;
-        Ok(records.len())
+        match self.append(records) {
+            Ok(()) => Ok(records.len()),
+            Err(e) if e.written() > 0 => Ok(e.written()),
+            Err(e) => Err(e.into_error()),
+        }
     }
 
     /// Records reach the file as they are written: there is nothing to flush.
@@ -209,11 +217,9 @@ impl PreparedPath {
 }
 
 /// Appends `parts`, one after the other, to `fd`. If a write fails, the file is cut back
-/// to the end of the last whole record (`'\n'`) written, and the error carries how many
-/// bytes that is. Async-signal-safe.
+/// to the end of the last whole record (`'\n'`) written (see [`cut_back`]), and the error
+/// carries how many bytes that is. Async-signal-safe.
 pub(crate) fn append_whole(fd: RawFd, parts: [&[u8]; 2]) -> Result<(), AppendError> {
-    // SAFETY: a plain system call on a descriptor the caller owns.
-    let start = unsafe { libc::lseek(fd, 0, libc::SEEK_END) };
     let mut written = 0;
     for part in parts {
         let mut rest = part;
@@ -233,17 +239,32 @@ pub(crate) fn append_whole(fd: RawFd, parts: [&[u8]; 2]) -> Result<(), AppendErr
                 continue;
             }
             let kept = whole_records(parts, written);
-            if kept < written && start >= 0 {
-                // SAFETY: a plain system call on a descriptor the caller owns.
-                unsafe { libc::ftruncate(fd, start + kept as libc::off_t) };
-            }
-            return Err(AppendError {
-                written: kept,
-                error,
-            });
+            let written = match kept < written && !cut_back(fd, written - kept) {
+                // The part of a record stays in the file: count it as written.
+                true => written,
+                false => kept,
+            };
+            return Err(AppendError { written, error });
         }
     }
     Ok(())
+}
+
+/// Removes the last `extra` bytes written to `fd`, the part of a record a failed write
+/// left, unless another writer appended after them (a cut would take its records away):
+/// then they stay and `false` is returned. After a write the offset is the end of the
+/// bytes written, whatever others appended before them (`O_APPEND`), so the file still
+/// ending there means nobody wrote after. Async-signal-safe.
+pub(crate) fn cut_back(fd: RawFd, extra: usize) -> bool {
+    // SAFETY: plain system calls on a descriptor the caller owns, into a zeroed `stat`.
+    unsafe {
+        let end = libc::lseek(fd, 0, libc::SEEK_CUR);
+        let mut stat: libc::stat = std::mem::zeroed();
+        if end < 0 || libc::fstat(fd, &mut stat) != 0 || stat.st_size != end {
+            return false;
+        }
+        libc::ftruncate(fd, end - extra as libc::off_t) == 0
+    }
 }
 
 /// The length of the longest prefix of the first `written` bytes of `parts` that ends
@@ -274,6 +295,29 @@ mod tests {
         assert_eq!(whole_records(parts, 7), 5);
         assert_eq!(whole_records(parts, 8), 8);
         assert_eq!(whole_records(parts, 9), 8);
+    }
+
+    #[test]
+    fn a_part_is_cut_back_only_while_nobody_wrote_after_it() {
+        let dir = std::env::temp_dir().join(format!("hooklog-cut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.log");
+        let mut ours = LogFile::open(&path).unwrap();
+        let write = |file: &mut LogFile, bytes: &[u8]| {
+            // SAFETY: writes `bytes` to a descriptor the file owns.
+            unsafe { libc::write(file.file.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
+        };
+        // A part of a record at the end, nobody after it: cut.
+        write(&mut ours, b"whole\npart");
+        assert!(cut_back(ours.file.as_raw_fd(), 4));
+        assert_eq!(std::fs::read(&path).unwrap(), b"whole\n");
+        // A part, then another writer's record after it: left.
+        write(&mut ours, b"part");
+        let mut theirs = LogFile::open(&path).unwrap();
+        theirs.append(b"theirs\n").unwrap();
+        assert!(!cut_back(ours.file.as_raw_fd(), 4));
+        assert_eq!(std::fs::read(&path).unwrap(), b"whole\nparttheirs\n");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

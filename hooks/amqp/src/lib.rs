@@ -20,7 +20,14 @@
 //!   took a record but the connection broke before its confirm reached the hook (the
 //!   broker crashed or was stopped between the two, or the network failed). That record
 //!   is sent again after the reconnection. A record whose confirm arrived is never sent
-//!   again; a record the broker refused (a nack) is sent again.
+//!   again; a record the broker refused (a nack) is sent again, three times at most:
+//!   one the broker keeps refusing (a queue that rejects publishes when full) is then
+//!   dropped, counted and reported, so it never holds up the records behind it.
+//! - A broker that takes no record (one that blocks publishers on a memory or disk alarm)
+//!   holds no logging thread for long: a publish that has not gone out within the publish
+//!   timeout (5 s) is kept for later and the link is tried again after the backoff.
+//! - The hook runs its I/O on a runtime of its own, so it can fire on any thread,
+//!   including a tokio runtime's (added without [`hooklog::AsyncHook`]).
 //! - Bad input fails at [`build`](AmqpHookBuilder::build) with a clear error: an
 //!   unreachable URL, refused credentials, a missing exchange.
 //!
@@ -56,6 +63,8 @@ use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Exchange
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a record the broker refuses is sent before it is dropped.
+const MAX_REFUSALS: u32 = 3;
 
 /// Publishes records to an AMQP exchange; build it with [`AmqpHook::builder`].
 pub struct AmqpHook {
@@ -65,6 +74,7 @@ pub struct AmqpHook {
     routing_key: String,
     content_type: String,
     flush_timeout: Duration,
+    publish_timeout: Duration,
     max_buffer_bytes: usize,
     display_uri: String,
     uri: String,
@@ -73,10 +83,11 @@ pub struct AmqpHook {
     confirms: Arc<Confirms>,
 }
 
-/// A record on its way: its routing key and body.
+/// A record on its way: its routing key and body, and how often the broker refused it.
 struct Message {
     routing_key: String,
     body: Vec<u8>,
+    refusals: u32,
 }
 
 struct State {
@@ -174,6 +185,7 @@ pub struct AmqpHookBuilder {
     levels: Vec<Level>,
     max_buffer_bytes: usize,
     flush_timeout: Duration,
+    publish_timeout: Duration,
 }
 
 impl AmqpHook {
@@ -189,6 +201,7 @@ impl AmqpHook {
             levels: Level::ALL.to_vec(),
             max_buffer_bytes: 8 << 20,
             flush_timeout: Duration::from_secs(10),
+            publish_timeout: Duration::from_secs(5),
         }
     }
 
@@ -211,8 +224,19 @@ impl AmqpHook {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
+    /// Runs `future` on the hook's runtime; see [`run_on`].
+    fn run<F>(&self, future: F) -> Result<F::Output, Error>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        run_on(&self.runtime, future)
+    }
+
+    /// Waits for the next attempt after a failure, doubling the wait up to its bound.
+    fn back_off(&self, state: &mut State) {
+        state.next_attempt = Instant::now() + state.backoff;
+        state.backoff = (state.backoff * 2).min(MAX_BACKOFF);
     }
 
     /// Publishes what is buffered, reconnecting when the backoff allows (or now).
@@ -225,7 +249,10 @@ impl AmqpHook {
             if !now && Instant::now() < state.next_attempt {
                 return;
             }
-            match self.block_on(open(&self.uri, &self.exchange)) {
+            match self
+                .run(open(self.uri.clone(), self.exchange.clone()))
+                .and_then(|r| r)
+            {
                 Ok(link) => {
                     state.link = Some(link);
                     state.backoff = MIN_BACKOFF;
@@ -233,8 +260,7 @@ impl AmqpHook {
                     self.report_drops(state);
                 }
                 Err(e) => {
-                    state.next_attempt = Instant::now() + state.backoff;
-                    state.backoff = (state.backoff * 2).min(MAX_BACKOFF);
+                    self.back_off(state);
                     if !state.down_since_reported {
                         state.down_since_reported = true;
                         hooklog::report_failure(
@@ -250,36 +276,70 @@ impl AmqpHook {
             }
         }
         while let Some(message) = state.buffer.pop_front() {
-            let channel = &state.link.as_ref().expect("connected above").channel;
-            let properties = BasicProperties::default()
-                .with_delivery_mode(2)
-                .with_content_type(self.content_type.clone().into());
-            let published = self.block_on(channel.basic_publish(
-                self.exchange.clone().into(),
-                message.routing_key.clone().into(),
-                BasicPublishOptions::default(),
-                &message.body,
-                properties,
-            ));
+            let channel = state
+                .link
+                .as_ref()
+                .expect("connected above")
+                .channel
+                .clone();
+            let Ok(published) = self.publish(channel, message) else {
+                // The runtime dropped the task, and the record with it: counted, not hidden.
+                state.dropped += 1;
+                state.unreported_drops += 1;
+                self.link_lost(state);
+                self.back_off(state);
+                return;
+            };
             match published {
-                Ok(confirm) => {
+                (message, Ok(confirm)) => {
                     state.published += 1;
                     self.await_confirm(state.published, message, confirm);
                 }
-                Err(e) => {
+                (message, Err(e)) => {
                     hooklog::report_failure(
                         "hooklog-amqp publish failed",
                         format_args!(
-                            "amqp publish to {} failed ({e}); reconnecting",
+                            "amqp publish to {} failed ({e}); kept to send again after a reconnection",
                             self.display_uri
                         ),
                     );
                     state.buffer.push_front(message);
                     self.link_lost(state);
+                    self.back_off(state);
                     return;
                 }
             }
         }
+    }
+
+    /// Publishes `message` on `channel`, giving up after the publish timeout; hands the
+    /// message back with the outcome (`Err` only if the runtime dropped the task).
+    fn publish(
+        &self,
+        channel: Channel,
+        message: Message,
+    ) -> Result<(Message, Result<PublisherConfirm, Error>), Error> {
+        let properties = BasicProperties::default()
+            .with_delivery_mode(2)
+            .with_content_type(self.content_type.clone().into());
+        let exchange = self.exchange.clone();
+        let timeout = self.publish_timeout;
+        self.run(async move {
+            let publish = channel.basic_publish(
+                exchange.into(),
+                message.routing_key.clone().into(),
+                BasicPublishOptions::default(),
+                &message.body,
+                properties,
+            );
+            let outcome = match tokio::time::timeout(timeout, publish).await {
+                Ok(outcome) => outcome.map_err(Error::new),
+                Err(_) => Err(Error::new(format!(
+                    "the broker took nothing within {timeout:?} (is it blocking publishers on a memory or disk alarm?)"
+                ))),
+            };
+            (message, outcome)
+        })
     }
 
     /// Keeps `message` as pending under `seq` and starts a task that settles it when its
@@ -306,15 +366,22 @@ impl AmqpHook {
             (confirms.broken, std::mem::take(&mut confirms.refused))
         };
         if !refused.is_empty() {
+            let (again, given_up): (Vec<Message>, Vec<Message>) = refused
+                .into_iter()
+                .partition(|message| message.refusals < MAX_REFUSALS);
+            if !given_up.is_empty() {
+                state.dropped += given_up.len() as u64;
+            }
             hooklog::report_failure(
                 "hooklog-amqp nack",
                 format_args!(
-                    "amqp broker {} refused {} records (nack); they will be sent again",
+                    "amqp broker {} refused records (nack): {} will be sent again, {} refused {MAX_REFUSALS} times are dropped",
                     self.display_uri,
-                    refused.len()
+                    again.len(),
+                    given_up.len()
                 ),
             );
-            for message in refused.into_iter().rev() {
+            for message in again.into_iter().rev() {
                 state.buffer.push_front(message);
             }
         }
@@ -352,9 +419,26 @@ impl AmqpHook {
     }
 }
 
+/// Runs `future` on `runtime` and waits for it on this thread. The thread may be a tokio
+/// runtime's own (a hook fired there), where `block_on` would panic: the future runs as a
+/// task of `runtime` instead.
+fn run_on<F>(runtime: &tokio::runtime::Runtime, future: F) -> Result<F::Output, Error>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let (done, result) = std::sync::mpsc::sync_channel(1);
+    runtime.spawn(async move {
+        let _ = done.send(future.await);
+    });
+    result
+        .recv()
+        .map_err(|_| Error::new("the hook's runtime dropped the task"))
+}
+
 /// Connects, opens a channel with publisher confirms, and checks the exchange exists.
-async fn open(uri: &str, exchange: &str) -> Result<Link, Error> {
-    let connect = Connection::connect(uri, ConnectionProperties::default());
+async fn open(uri: String, exchange: String) -> Result<Link, Error> {
+    let connect = Connection::connect(&uri, ConnectionProperties::default());
     let connection = tokio::time::timeout(CONNECT_TIMEOUT, connect)
         .await
         .map_err(|_| Error::new(format!("no answer within {CONNECT_TIMEOUT:?}")))?
@@ -371,7 +455,7 @@ async fn open(uri: &str, exchange: &str) -> Result<Link, Error> {
         };
         channel
             .exchange_declare(
-                exchange.into(),
+                exchange.as_str().into(),
                 ExchangeKind::Topic,
                 passive,
                 FieldTable::default(),
@@ -436,6 +520,13 @@ impl AmqpHookBuilder {
         self
     }
 
+    /// How long a publish may wait for the broker to take the record (5 s by default)
+    /// before it is kept for later.
+    pub fn publish_timeout(mut self, timeout: Duration) -> Self {
+        self.publish_timeout = timeout;
+        self
+    }
+
     /// The hook, connected, with a channel in confirm mode and the exchange checked.
     ///
     /// # Errors
@@ -449,8 +540,8 @@ impl AmqpHookBuilder {
             .enable_all()
             .build()?;
         let display_uri = redact(&self.uri);
-        let link = runtime
-            .block_on(open(&self.uri, &self.exchange))
+        let link = run_on(&runtime, open(self.uri.clone(), self.exchange.clone()))
+            .and_then(|opened| opened)
             .map_err(|e| Error::new(format!("amqp broker {display_uri}: {e}")))?;
         Ok(AmqpHook {
             levels: self.levels,
@@ -459,6 +550,7 @@ impl AmqpHookBuilder {
             routing_key: self.routing_key,
             content_type: self.content_type,
             flush_timeout: self.flush_timeout,
+            publish_timeout: self.publish_timeout,
             max_buffer_bytes: self.max_buffer_bytes,
             display_uri,
             uri: self.uri,
@@ -500,19 +592,27 @@ impl Hook for AmqpHook {
             state.dropped += 1;
             state.unreported_drops += 1;
         } else {
-            state.buffer.push_back(Message { routing_key, body });
+            state.buffer.push_back(Message {
+                routing_key,
+                body,
+                refusals: 0,
+            });
         }
         self.drive(&mut state, false);
         Ok(())
     }
 
-    /// Publishes what is buffered and waits for every confirm, up to the flush timeout.
+    /// Publishes what is buffered and waits for every confirm, up to the flush timeout (and
+    /// never past the [exit deadline](hooklog::exit_deadline) while the process ends).
     ///
     /// # Errors
     ///
     /// If records are still unconfirmed or unsent at the deadline (the broker is away).
     fn flush(&self) -> Result<(), Error> {
-        let deadline = Instant::now() + self.flush_timeout;
+        let mut deadline = Instant::now() + self.flush_timeout;
+        if let Some(exit) = hooklog::exit_deadline() {
+            deadline = deadline.min(exit);
+        }
         let mut state = self.lock();
         loop {
             self.drive(&mut state, true);
@@ -559,8 +659,9 @@ impl Confirms {
                     }
                 }
                 Ok(false) => {
-                    if let Some(message) = state.pending.remove(&seq) {
+                    if let Some(mut message) = state.pending.remove(&seq) {
                         state.pending_bytes -= message.body.len();
+                        message.refusals += 1;
                         state.refused.push(message);
                     }
                 }

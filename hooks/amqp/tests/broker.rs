@@ -15,7 +15,7 @@ fn exchange(name: &str) -> String {
 
 #[test]
 fn every_record_arrives_once_with_its_routing_key() {
-    let Some((url, _)) = common::broker() else {
+    let Some((url, _, _turn)) = common::broker() else {
         return;
     };
     let exchange = exchange("once");
@@ -51,7 +51,7 @@ fn every_record_arrives_once_with_its_routing_key() {
 
 #[test]
 fn bad_input_is_a_clear_error_within_a_bound() {
-    let Some((url, _)) = common::broker() else {
+    let Some((url, _, _turn)) = common::broker() else {
         return;
     };
     let start = Instant::now();
@@ -120,7 +120,7 @@ fn run_child(env: &[(&str, &str)]) -> std::process::Output {
 
 #[test]
 fn a_process_that_logs_and_exits_delivers_every_record() {
-    let Some((url, state)) = common::broker() else {
+    let Some((url, state, _turn)) = common::broker() else {
         return;
     };
     let exchange = exchange("exit");

@@ -12,7 +12,7 @@ use hooklog_amqp::AmqpHook;
 
 #[test]
 fn records_logged_during_an_outage_arrive_after_it() {
-    let Some((url, state)) = common::broker() else {
+    let Some((url, state, _turn)) = common::broker() else {
         return;
     };
     let exchange = format!("hooklog-outage-{}", std::process::id());
@@ -89,7 +89,7 @@ fn wait_delivered(hook: &AmqpHook, count: u64) {
 
 #[test]
 fn confirmed_records_are_not_sent_again_after_a_restart() {
-    let Some((url, state)) = common::broker() else {
+    let Some((url, state, _turn)) = common::broker() else {
         return;
     };
     let exchange = format!("hooklog-restart-{}", std::process::id());
@@ -119,7 +119,7 @@ fn confirmed_records_are_not_sent_again_after_a_restart() {
 
 #[test]
 fn a_killed_broker_loses_nothing_and_order_holds_per_routing_key() {
-    let Some((url, state)) = common::broker() else {
+    let Some((url, state, _turn)) = common::broker() else {
         return;
     };
     let exchange = format!("hooklog-kill-{}", std::process::id());

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use lapin::options::{
@@ -11,13 +12,19 @@ use lapin::options::{
 use lapin::types::FieldTable;
 use lapin::{Connection, ConnectionProperties, ExchangeKind};
 
-/// The broker's URL and state directory, from the environment `scripts/test` sets; `None`
-/// (a failure under `HOOKLOG_REQUIRE_SERVERS=1`) when no broker was started.
-pub(crate) fn broker() -> Option<(String, PathBuf)> {
+/// The broker's URL and state directory, from the environment `scripts/test` sets, and
+/// this test's turn with it: tests that share the broker take turns, since some stop it
+/// (nextest's `rabbitmq` test group does the same across processes). `None` (a failure
+/// under `HOOKLOG_REQUIRE_SERVERS=1`) when no broker was started.
+pub(crate) fn broker() -> Option<(String, PathBuf, MutexGuard<'static, ()>)> {
+    static TURN: Mutex<()> = Mutex::new(());
     let url = std::env::var("HOOKLOG_AMQP_URL").ok();
     let state = std::env::var("HOOKLOG_AMQP_STATE").ok();
     match (url, state) {
-        (Some(url), Some(state)) => Some((url, PathBuf::from(state))),
+        (Some(url), Some(state)) => {
+            let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+            Some((url, PathBuf::from(state), turn))
+        }
         _ => {
             assert!(
                 std::env::var_os("HOOKLOG_REQUIRE_SERVERS").is_none_or(|v| v != "1"),
@@ -42,6 +49,18 @@ pub(crate) fn control(command: &str, state: &PathBuf) {
     assert!(status.success(), "scripts/rabbitmq {command} failed");
 }
 
+/// Runs `rabbitmqctl` with `args` on the test broker.
+pub(crate) fn ctl(state: &PathBuf, args: &[&str]) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/rabbitmq");
+    let status = Command::new(script)
+        .arg("ctl")
+        .arg(state)
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "rabbitmqctl {args:?} failed");
+}
+
 /// A reader of one topic exchange: declares the exchange and a durable queue bound to
 /// it with `#`.
 pub(crate) struct Consumer {
@@ -52,6 +71,11 @@ pub(crate) struct Consumer {
 
 impl Consumer {
     pub(crate) fn new(url: &str, exchange: &str) -> Consumer {
+        Consumer::bound(url, exchange, "#")
+    }
+
+    /// A reader of the records of `exchange` whose routing key matches `key`.
+    pub(crate) fn bound(url: &str, exchange: &str, key: &str) -> Consumer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -88,7 +112,7 @@ impl Consumer {
                 .queue_bind(
                     queue.as_str().into(),
                     exchange.into(),
-                    "#".into(),
+                    key.into(),
                     QueueBindOptions::default(),
                     FieldTable::default(),
                 )

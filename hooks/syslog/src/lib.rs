@@ -189,7 +189,9 @@ impl SyslogHookBuilder {
         self
     }
 
-    /// Cuts messages longer than `bytes` (at a character boundary).
+    /// Cuts messages longer than `bytes` (at a character boundary); 8 KiB by default. It
+    /// never goes past what the format and transport allow: 1,024 bytes for RFC 3164 (its
+    /// own limit) and 65,507 for UDP (a datagram).
     pub fn max_message_len(mut self, bytes: usize) -> Self {
         self.max_len = Some(bytes);
         self
@@ -245,13 +247,16 @@ impl SyslogHookBuilder {
             },
             escape_newlines,
         };
+        let max_len = self
+            .max_len
+            .unwrap_or_else(|| self.transport.default_max_len())
+            .min(self.transport.max_len_limit())
+            .min(header.format.max_len());
         Ok(SyslogHook {
             levels: self.levels,
             header,
             formatter: self.formatter,
-            max_len: self
-                .max_len
-                .unwrap_or_else(|| self.transport.default_max_len()),
+            max_len,
             state: Mutex::new(State {
                 connection,
                 message: String::new(),

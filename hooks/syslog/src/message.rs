@@ -19,6 +19,17 @@ pub enum SyslogFormat {
     Rfc3164,
 }
 
+impl SyslogFormat {
+    /// The longest message the format allows: RFC 3164 says 1,024 bytes; RFC 5424 sets no
+    /// limit of its own.
+    pub(crate) fn max_len(self) -> usize {
+        match self {
+            SyslogFormat::Rfc3164 => 1024,
+            SyslogFormat::Rfc5424 => usize::MAX,
+        }
+    }
+}
+
 /// A syslog facility.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[allow(missing_docs)] // the names are the standard facility names
@@ -84,12 +95,15 @@ impl Header {
                     self.procid,
                     self.msgid
                 );
-                // The header is short; the structured data keeps the params that fit
-                // whole, and the message takes what room is left.
-                let room = max_len.saturating_sub(out.len() + 1);
+                // The message comes first: the structured data keeps the params that fit
+                // whole in the room the header and the message leave, so many fields
+                // never cut the message away.
+                let mut message = String::new();
+                self.message(entry, formatter, false, &mut message);
+                let room = max_len.saturating_sub(out.len() + 1 + message.len());
                 self.structured_data(entry, room, out);
                 out.push(' ');
-                self.message(entry, formatter, false, out);
+                out.push_str(&message);
             }
             SyslogFormat::Rfc3164 => {
                 let _ = write!(
@@ -106,9 +120,9 @@ impl Header {
         truncate(out, max_len);
     }
 
-    /// `[SD-ID name="value" ...]` with the record's fields, or `-` when there are none.
-    /// Only whole params are written, as many as fit in `room` bytes with the closing
-    /// `]`: a long record loses params, never its structure.
+    /// `[SD-ID name="value" ...]` with the record's fields, or `-` when there are none (or
+    /// none fits). Only whole params are written, as many as fit in `room` bytes with the
+    /// closing `]`: a long record loses params, never its structure.
     fn structured_data(&self, entry: &Entry, room: usize, out: &mut String) {
         let start = out.len();
         out.push('[');

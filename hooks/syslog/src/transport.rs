@@ -40,6 +40,15 @@ impl Transport {
     pub(crate) fn default_max_len(&self) -> usize {
         8 * 1024
     }
+
+    /// The largest message the transport can carry at all: a UDP datagram's payload
+    /// (65,507 bytes over IPv4); a unix datagram or a TCP stream sets none of its own.
+    pub(crate) fn max_len_limit(&self) -> usize {
+        match self {
+            Transport::Udp(_) => 65_507,
+            Transport::Unix(_) | Transport::Tcp(..) => usize::MAX,
+        }
+    }
 }
 
 impl Default for Transport {

@@ -63,6 +63,10 @@ fn rfc3164_stops_at_its_1024_bytes() {
 #[test]
 fn udp_stops_at_a_datagram_and_the_datagram_goes_out() {
     let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // A datagram that never comes fails the test rather than hanging it.
+    receiver
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     let address = receiver.local_addr().unwrap().to_string();
     let hook = SyslogHook::builder()
         .transport(Transport::Udp(address))

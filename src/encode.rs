@@ -26,6 +26,7 @@ use crate::formatter::write_json_value;
 use crate::text::escape::{write_escaped, write_quoted};
 use crate::text::number::{format_f64, write_i64, write_u64};
 use crate::text::time::write_rfc3339;
+use crate::trace::write_hex;
 use crate::value::Value;
 
 pub use crate::scratch::with as with_scratch;
@@ -70,6 +71,11 @@ pub fn int(buf: &mut Vec<u8>, v: i64) {
 /// Appends `v` in decimal.
 pub fn uint(buf: &mut Vec<u8>, v: u64) {
     write_u64(buf, v);
+}
+
+/// Appends `bytes` as lowercase hex digits (a trace or span id).
+pub fn hex(buf: &mut Vec<u8>, bytes: &[u8]) {
+    write_hex(buf, bytes);
 }
 
 /// Appends `time` as RFC 3339 text in `zone`, with `fraction_digits` digits of the second

@@ -14,6 +14,7 @@ use crate::caller::{Caller, Callsite};
 use crate::fields::{Fields, Key};
 use crate::level::Level;
 use crate::pool::{self, Pooled};
+use crate::trace::TraceContext;
 use crate::value::Value;
 
 /// A set of fields bound to a logger, ready to log records; or a record being logged, as
@@ -127,6 +128,30 @@ impl Entry {
         self
     }
 
+    /// Puts the records this entry logs in the trace `context` (a `traceparent` header the
+    /// service received, say): every formatter writes its ids.
+    ///
+    /// ```
+    /// use hooklog::{JsonFormatter, Logger, MemoryOut, TraceContext};
+    ///
+    /// let out = MemoryOut::new();
+    /// let logger = Logger::builder().out(out.clone()).formatter(JsonFormatter::new().disable_timestamp(true)).build();
+    /// let context: TraceContext = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap();
+    /// logger.entry().with_trace_context(context).info("charged");
+    /// assert_eq!(out.contents(), br#"{"level":"info","msg":"charged","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"}
+    /// "#);
+    /// ```
+    #[must_use]
+    pub fn with_trace_context(mut self, context: TraceContext) -> Entry {
+        self.data.trace = Some(context);
+        self
+    }
+
+    /// The trace the record this entry carries belongs to, if any.
+    pub fn trace_context(&self) -> Option<&TraceContext> {
+        self.data.trace.as_ref()
+    }
+
     /// The level of the record this entry carries: in a hook or a formatter, the record
     /// being logged. An entry that logs (a context) hands each record a copy, so its own
     /// level stays `Info`.
@@ -175,6 +200,7 @@ impl Entry {
         let mut data = pool::take();
         data.fields.copy_from(&self.data.fields);
         data.fixed_time = self.data.fixed_time;
+        data.trace = self.data.trace;
         data
     }
 

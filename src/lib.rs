@@ -59,6 +59,7 @@ mod level;
 mod log_file;
 mod scratch;
 mod text;
+mod trace;
 mod value;
 // 2. The process around the logger: its exit paths.
 mod lifecycle;
@@ -109,6 +110,7 @@ pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
 pub use sampler::Sampler;
 pub use text::time::TimestampFormat;
+pub use trace::{ParseTraceparentError, TraceContext};
 pub use value::{SharedStr, ToValue, Value};
 
 /// README.md's Rust snippets, compiled and run as doc tests so the README stays true.

@@ -8,6 +8,7 @@ use crate::caller::Caller;
 use crate::fields::Fields;
 use crate::free_list::{self, FreeList};
 use crate::level::Level;
+use crate::trace::TraceContext;
 use crate::value::SharedStr;
 
 /// Buffers that grew past this are dropped on return rather than kept, so one huge record
@@ -26,6 +27,8 @@ pub(crate) struct EntryData {
     /// Where the record comes from, for filters: a macro call's target (its module unless
     /// it names one), a bridged record's target; `None` for methods and entries.
     pub(crate) target: Option<SharedStr>,
+    /// The trace the record belongs to, if any.
+    pub(crate) trace: Option<TraceContext>,
     /// The formatter's output buffer, reused record after record.
     pub(crate) buf: Vec<u8>,
 }
@@ -40,6 +43,7 @@ impl EntryData {
             message: String::new(),
             caller: None,
             target: None,
+            trace: None,
             buf: Vec::new(),
         }
     }
@@ -53,6 +57,7 @@ impl EntryData {
         self.message.clear();
         self.caller = None;
         self.target = None;
+        self.trace = None;
         if self.message.capacity() > MAX_KEPT_CAPACITY {
             self.message = String::new();
         }

@@ -63,10 +63,10 @@ impl FieldKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
     names: [Cow<'static, str>; 6],
-    /// The marks of `names` and, last, of [`TARGET`]: fingerprints, so most field keys are
-    /// cleared of clashing with a few word compares, and whether logfmt writes each name
-    /// as it is.
-    marks: [KeyMark; 7],
+    /// The marks of `names` and, last, of [`EXTRA_KEYS`]: fingerprints, so most field keys
+    /// are cleared of clashing with a few word compares, and whether logfmt writes each
+    /// name as it is.
+    marks: [KeyMark; 9],
     /// One bit per name, chosen by its fingerprint: a key whose bit is clear clashes with
     /// no name, which rules out almost every key with one test.
     filter: u64,
@@ -74,6 +74,11 @@ pub struct FieldMap {
 
 /// The key of a record's target, when the formatter writes it.
 pub(crate) const TARGET: &str = "target";
+/// The keys of a record's trace and span ids, when it has a trace context.
+pub(crate) const TRACE_ID: &str = "trace_id";
+pub(crate) const SPAN_ID: &str = "span_id";
+/// The fixed keys that cannot be renamed, in `FieldMap::marks` order after the others.
+const EXTRA_KEYS: [&str; 3] = [TARGET, TRACE_ID, SPAN_ID];
 
 /// Which of the fixed keys that are not always written a record has.
 #[derive(Clone, Copy, Debug)]
@@ -82,6 +87,8 @@ pub(crate) struct Present {
     pub(crate) caller: bool,
     /// `target`: the record has a target and the formatter writes it.
     pub(crate) target: bool,
+    /// `trace_id` and `span_id`: the record has a trace context.
+    pub(crate) trace: bool,
 }
 
 /// The bit of [`FieldMap::filter`] a fingerprint selects.
@@ -90,7 +97,8 @@ fn filter_bit(fingerprint: u64) -> u64 {
     1 << (fingerprint.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
-fn filter(marks: &[KeyMark; 7]) -> u64 {
+/// The filter bits of `marks`.
+fn filter(marks: &[KeyMark]) -> u64 {
     marks
         .iter()
         .fold(0, |bits, mark| bits | filter_bit(mark.fingerprint))
@@ -116,9 +124,9 @@ impl FieldMap {
             ));
             return self;
         }
-        if name == TARGET {
+        if EXTRA_KEYS.contains(&name) {
             crate::error::report(format_args!(
-                "FieldMap: {key:?} cannot be named {name:?}, the target's key; it stays {:?}",
+                "FieldMap: {key:?} cannot be named {name:?}, a key the formatters write for the target or the trace; it stays {:?}",
                 self.resolve(key)
             ));
             return self;
@@ -143,7 +151,8 @@ impl FieldMap {
 
     /// Whether a field key clashes with the name of a fixed key: time, level, msg and
     /// the field error always, func and file when the record carries its caller, target
-    /// when it is written. `mark` is the key's [`KeyMark`].
+    /// when it is written, trace_id and span_id when the record has a trace context.
+    /// `mark` is the key's [`KeyMark`].
     #[inline(always)]
     pub(crate) fn clashes(&self, key: &str, mark: KeyMark, present: Present) -> bool {
         if self.filter & filter_bit(mark.fingerprint) == 0 {
@@ -164,6 +173,17 @@ impl FieldMap {
                     .into_iter()
                     .any(clashes_with))
             || (present.target && key == TARGET)
+            || (present.trace && self.clashes_with_trace(key, mark))
+    }
+}
+
+impl FieldMap {
+    /// Whether `key` (its mark `mark`) is `trace_id` or `span_id`.
+    #[cold]
+    fn clashes_with_trace(&self, key: &str, mark: KeyMark) -> bool {
+        [(7, TRACE_ID), (8, SPAN_ID)]
+            .into_iter()
+            .any(|(i, name)| self.marks[i].fingerprint == mark.fingerprint && key == name)
     }
 }
 
@@ -202,7 +222,10 @@ impl<'de> serde::Deserialize<'de> for FieldMap {
 impl Default for FieldMap {
     fn default() -> FieldMap {
         let names = FieldKey::ALL.map(|key| Cow::Borrowed(key.default_name()));
-        let marks = std::array::from_fn(|i| KeyMark::of(names.get(i).map_or(TARGET, |n| n)));
+        let marks = std::array::from_fn(|i| match names.get(i) {
+            Some(name) => KeyMark::of(name),
+            None => KeyMark::of(EXTRA_KEYS[i - names.len()]),
+        });
         FieldMap {
             filter: filter(&marks),
             marks,

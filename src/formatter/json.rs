@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::io::Write as _;
 use std::sync::OnceLock;
 
-use super::field_map::{Present, TARGET};
+use super::field_map::{Present, SPAN_ID, TARGET, TRACE_ID};
 use super::key_names::Renamer;
 use super::pretty::pretty;
 use super::problems::problems;
@@ -17,6 +17,7 @@ use crate::text::append::{append, append_wrapped};
 use crate::text::escape::{JsonEscapes, write_escaped, write_json_string, write_quoted};
 use crate::text::number::{format_f64, write_finite_f64, write_i64, write_u64};
 use crate::text::time::{Stamp, TimestampFormat, with_stamp};
+use crate::trace::write_hex;
 use crate::value::Value;
 
 /// Formats records as JSON, one object per line, like logrus's `JSONFormatter`:
@@ -26,7 +27,8 @@ use crate::value::Value;
 /// ```
 ///
 /// Keys come in this order: time, level, msg, target (when
-/// [`report_target`](JsonFormatter::report_target) is on), hooklog_error (when a field
+/// [`report_target`](JsonFormatter::report_target) is on), trace_id and span_id (when the
+/// record has a [trace context](crate::TraceContext)), hooklog_error (when a field
 /// could not be written), func and file (when the caller is reported), then the fields in
 /// insertion order. Numbers and booleans stay typed; NaN and infinities become the strings `"NaN"`,
 /// `"inf"` and `"-inf"`. A field named like a fixed key is written as `fields.<key>` in
@@ -80,6 +82,9 @@ struct Keys {
     msg: Vec<u8>,
     /// `,"target":`
     target: Vec<u8>,
+    /// `,"trace_id":"` and `","span_id":"`
+    trace_id: Vec<u8>,
+    span_id: Vec<u8>,
     /// `,"hooklog_error":`
     field_error: Vec<u8>,
     /// `,"func":`
@@ -108,6 +113,8 @@ impl Keys {
             }),
             msg: key(",", map.resolve(FieldKey::Msg), ""),
             target: key(",", TARGET, ""),
+            trace_id: key(",", TRACE_ID, "\""),
+            span_id: key("\",", SPAN_ID, "\""),
             field_error: key(",", map.resolve(FieldKey::FieldError), ""),
             func: key(",", map.resolve(FieldKey::Func), ""),
             file: key(",", map.resolve(FieldKey::File), "\""),
@@ -204,6 +211,13 @@ impl JsonFormatter {
             append(buf, &keys.target);
             write_quoted(buf, target, self.html());
         }
+        if let Some(trace) = entry.trace_context() {
+            buf.extend_from_slice(&keys.trace_id);
+            write_hex(buf, &trace.trace_id());
+            buf.extend_from_slice(&keys.span_id);
+            write_hex(buf, &trace.span_id());
+            buf.push(b'"');
+        }
         if let Some(problems) = problems(entry, stamp_error) {
             buf.extend_from_slice(&keys.field_error);
             write_quoted(buf, &problems, self.html());
@@ -280,6 +294,7 @@ impl JsonFormatter {
         let present = Present {
             caller: entry.caller().is_some(),
             target: target_present,
+            trace: entry.trace_context().is_some(),
         };
         // Made for the first key that needs a new name: most records have none.
         let mut renamer = None;

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use colored::Color;
 
-use super::field_map::Present;
+use super::field_map::{Present, SPAN_ID, TRACE_ID};
 use super::key_names::{Renamer, write_key};
 use super::problems::problems;
 use super::{Destination, FieldKey, FieldMap, Formatter};
@@ -22,6 +22,7 @@ use crate::text::escape::{
 };
 use crate::text::number::{format_f64, write_i64, write_u64};
 use crate::text::time::{Stamp, TimestampFormat, with_stamp};
+use crate::trace::{TraceContext, write_hex};
 use crate::value::Value;
 
 /// The width the coloured layout pads messages to, as logrus does.
@@ -41,7 +42,8 @@ static BASE_TIME: LazyLock<SystemTime> = LazyLock::new(SystemTime::now);
 /// ```
 ///
 /// Fixed keys come first (time, level, msg (omitted when empty), target (when
-/// [`report_target`](TextFormatter::report_target) is on), hooklog_error, func, file),
+/// [`report_target`](TextFormatter::report_target) is on), trace_id and span_id (when the
+/// record has a [trace context](crate::TraceContext)), hooklog_error, func, file),
 /// then the fields in insertion order. A value is quoted unless every byte is in
 /// `[A-Za-z0-9-._/@^+]`; quoted text uses JSON string escapes, so a record is always one
 /// line that logfmt readers decode. Keys are never quoted: space, `=`, `"` and control
@@ -188,6 +190,7 @@ impl TextFormatter {
         Present {
             caller: entry.caller().is_some(),
             target: self.target(entry).is_some(),
+            trace: entry.trace_context().is_some(),
         }
     }
 
@@ -306,6 +309,9 @@ impl TextFormatter {
             append(buf, b" target=");
             self.write_text(buf, target);
         }
+        if let Some(trace) = entry.trace_context() {
+            self.write_trace(buf, trace, "");
+        }
         if !errors.is_empty() {
             key(buf, FieldKey::FieldError);
             self.write_text(buf, errors);
@@ -346,6 +352,32 @@ impl TextFormatter {
             }
             self.write_value(buf, value);
         });
+    }
+
+    /// Writes ` trace_id=<hex> span_id=<hex>`, the keys in `color` when it is not empty;
+    /// hex digits are bare words.
+    fn write_trace(&self, buf: &mut Vec<u8>, trace: &TraceContext, color: &str) {
+        let quote = self.force_quote;
+        for (key, id) in [
+            (TRACE_ID, &trace.trace_id()[..]),
+            (SPAN_ID, &trace.span_id()[..]),
+        ] {
+            match color {
+                "" => {
+                    let _ = write!(buf, " {key}=");
+                }
+                color => {
+                    let _ = write!(buf, " \x1b[{color}m{key}\x1b[0m=");
+                }
+            }
+            if quote {
+                buf.push(b'"');
+            }
+            write_hex(buf, id);
+            if quote {
+                buf.push(b'"');
+            }
+        }
     }
 
     /// Writes a fixed key and `=`, after a space unless it comes `first`.
@@ -415,8 +447,10 @@ impl TextFormatter {
             .unwrap_or(entry.message());
         let message_start = buf.len();
         write_controls_escaped(buf, message);
-        let has_fields =
-            !entry.fields().is_empty() || !errors.is_empty() || self.target(entry).is_some();
+        let has_fields = !entry.fields().is_empty()
+            || !errors.is_empty()
+            || self.target(entry).is_some()
+            || entry.trace_context().is_some();
         if has_fields {
             let written = String::from_utf8_lossy(&buf[message_start..])
                 .chars()
@@ -426,6 +460,9 @@ impl TextFormatter {
         if let Some(target) = self.target(entry) {
             let _ = write!(buf, " \x1b[{color}mtarget\x1b[0m=");
             self.write_text(buf, target);
+        }
+        if let Some(trace) = entry.trace_context() {
+            self.write_trace(buf, trace, &color);
         }
         if !errors.is_empty() {
             let _ = write!(buf, " \x1b[{color}m");

@@ -7,6 +7,7 @@ use crate::caller::Caller;
 use crate::fields::Fields;
 use crate::level::Level;
 use crate::pool::Pooled;
+use crate::trace::TraceContext;
 
 /// A record a bridge fills from another framework's event and then logs, as the `log`
 /// and `tracing` bridges do: made by [`Logger::build_record`](crate::Logger::build_record)
@@ -56,6 +57,12 @@ impl<'a> RecordBuilder<'a> {
     /// Where the record was logged, reported when the logger reports callers.
     pub fn caller(mut self, caller: Caller) -> Self {
         self.caller = Some(caller);
+        self
+    }
+
+    /// The trace the record belongs to (a `tracing` span's OpenTelemetry context, say).
+    pub fn trace_context(mut self, context: TraceContext) -> Self {
+        self.data.trace = Some(context);
         self
     }
 

@@ -7,7 +7,8 @@
 //!
 //! The spec's fields come first, in its order: `@timestamp` (UTC, milliseconds),
 //! `log.level`, `message`, `ecs.version`, then `log.logger`, `log.origin.*` (when the
-//! logger reports callers), `error.message` (from `with_error`), `service.name` and
+//! logger reports callers), `trace.id` and `span.id` (when the record has a trace
+//! context), `error.message` (from `with_error`), `service.name` and
 //! `event.dataset` (configured; the dataset defaults to the service name, as the spec
 //! says; a record's own `service.name` or `event.dataset` field wins over the configured
 //! one, and stands among the record's ECS fields).
@@ -54,7 +55,7 @@ pub const ECS_VERSION: &str = "1.6.0";
 
 /// The keys this formatter writes from the record itself; user fields named so go to
 /// `labels`.
-const OWN_KEYS: [&str; 10] = [
+const OWN_KEYS: [&str; 12] = [
     "@timestamp",
     "log.level",
     "message",
@@ -65,6 +66,8 @@ const OWN_KEYS: [&str; 10] = [
     "log.origin.function",
     "error.message",
     "labels",
+    "trace.id",
+    "span.id",
 ];
 
 /// Formats records as ECS JSON, one object per line. See the crate docs for the layout.
@@ -195,6 +198,13 @@ impl Formatter for EcsFormatter {
                 buf.extend_from_slice(b",\"log.origin.function\":");
                 encode::json_string(buf, module);
             }
+        }
+        if let Some(trace) = entry.trace_context() {
+            buf.extend_from_slice(b",\"trace.id\":\"");
+            encode::hex(buf, &trace.trace_id());
+            buf.extend_from_slice(b"\",\"span.id\":\"");
+            encode::hex(buf, &trace.span_id());
+            buf.push(b'"');
         }
         if let Some(error) = fields
             .get("error")

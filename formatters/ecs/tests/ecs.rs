@@ -172,3 +172,21 @@ fn steady_state_formatting_allocates_nothing() {
         0
     );
 }
+
+#[test]
+fn a_record_in_a_trace_carries_trace_id_and_span_id() {
+    let (logger, out) = hooklog_test::capture(EcsFormatter::new());
+    let trace: hooklog::TraceContext = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        .parse()
+        .unwrap();
+    logger
+        .entry()
+        .with_field("trace.id", "user's")
+        .with_trace_context(trace)
+        .info("traced");
+    let text = String::from_utf8(out.contents()).unwrap();
+    let record: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(record["trace.id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(record["span.id"], "00f067aa0ba902b7");
+    assert_eq!(record["labels"]["trace_id"], "user's");
+}

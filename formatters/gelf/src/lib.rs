@@ -17,7 +17,8 @@
 //!   numbers (NaN and infinities as the strings `"NaN"`, `"inf"`, `"-inf"`), booleans are
 //!   the strings `"true"` and `"false"`, a null is `"null"`, and arrays and objects are their
 //!   JSON text as a string.
-//! - The caller, when reported, is `_file`, `_line` and `_function`.
+//! - The caller, when reported, is `_file`, `_line` and `_function`; the trace, when the
+//!   record has one, `_trace_id` and `_span_id`.
 //! - Strings are escaped as hooklog's own JSON is ([`hooklog::encode`]): control
 //!   characters, DEL and the C1 controls never reach Graylog raw.
 //! - One object per line (`\n`); the GELF transports in `hooklog-graylog` frame it.
@@ -81,6 +82,8 @@ impl Default for GelfFormatter {
 
 /// The names of the caller's additional fields, which user fields must not take.
 const CALLER_NAMES: [&str; 3] = ["file", "line", "function"];
+/// The names of the trace's additional fields, likewise.
+const TRACE_NAMES: [&str; 2] = ["trace_id", "span_id"];
 
 /// Whether GELF takes `key` as an additional field name as it is: `[\w.-]` only, and not
 /// the reserved `id`.
@@ -98,9 +101,12 @@ thread_local! {
 }
 
 /// Writes the additional fields: `"_name":value` for every field that can be written,
-/// each name distinct from the others and from the caller's (`caller`: reported).
-fn write_fields(buf: &mut Vec<u8>, fields: &Fields, caller: bool) {
-    let reserved = |name: &str| caller && CALLER_NAMES.contains(&name);
+/// each name distinct from the others and from the caller's (`caller`: reported) and the
+/// trace's (`trace`: the record has one).
+fn write_fields(buf: &mut Vec<u8>, fields: &Fields, caller: bool, trace: bool) {
+    let reserved = |name: &str| {
+        (caller && CALLER_NAMES.contains(&name)) || (trace && TRACE_NAMES.contains(&name))
+    };
     // A changed name must not take a key written as it is, nor a reserved one.
     let taken = |name: &str| reserved(name) || (plain(name) && fields.contains_key(name));
     encode::with_scratch(&RENAMES, |(renames, safe)| {
@@ -178,7 +184,20 @@ impl Formatter for GelfFormatter {
             write!(buf, ",\"timestamp\":{secs}.{}", fraction.as_str())?;
         }
         write!(buf, ",\"level\":{}", entry.level().syslog_severity())?;
-        write_fields(buf, entry.fields(), entry.caller().is_some());
+        let trace = entry.trace_context();
+        write_fields(
+            buf,
+            entry.fields(),
+            entry.caller().is_some(),
+            trace.is_some(),
+        );
+        if let Some(trace) = trace {
+            buf.extend_from_slice(b",\"_trace_id\":\"");
+            encode::hex(buf, &trace.trace_id());
+            buf.extend_from_slice(b"\",\"_span_id\":\"");
+            encode::hex(buf, &trace.span_id());
+            buf.push(b'"');
+        }
         if let Some(caller) = entry.caller() {
             buf.extend_from_slice(b",\"_file\":");
             encode::json_string(buf, caller.file);

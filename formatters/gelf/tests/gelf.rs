@@ -133,3 +133,18 @@ fn control_characters_are_escaped_as_hooklog_s_json_escapes_them() {
     assert!(text.contains(r#""_note":"\u009b[31mred\u007f""#), "{text}");
     assert_eq!(r["_note"], "\u{9b}[31mred\u{7f}");
 }
+
+#[test]
+fn a_record_in_a_trace_carries_its_ids_and_a_field_named_like_one_is_renamed() {
+    let trace: hooklog::TraceContext = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        .parse()
+        .unwrap();
+    let r = record(|l| {
+        l.with_field("trace_id", "user's")
+            .with_trace_context(trace)
+            .info("traced")
+    });
+    assert_eq!(r["_trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(r["_span_id"], "00f067aa0ba902b7");
+    assert_eq!(r["_trace_id_"], "user's");
+}

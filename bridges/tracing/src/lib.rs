@@ -29,6 +29,8 @@
 //! | the target | the record's [target](hooklog::Entry::target), which the logger's filter chooses by |
 //! | file and line | the caller, when the logger reports callers |
 //!
+//! | the OpenTelemetry context of the event's span (feature `opentelemetry`, with `tracing-opentelemetry`'s layer) | the record's [trace context](hooklog::TraceContext): `trace_id` and `span_id` in every formatter, the OTLP record's own fields in `hooklog-otlp` |
+//!
 //! On a name clash the innermost value wins, keeping the place of the outermost: an event
 //! field over a span field, an inner span's over an outer span's.
 //!
@@ -49,17 +51,26 @@ use tracing_core::{Event, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
+#[cfg(feature = "opentelemetry")]
+mod otel;
+
 /// A layer sending events to `logger`.
 pub fn layer(logger: Logger) -> HooklogLayer {
     HooklogLayer {
         logger: Some(logger),
+        #[cfg(feature = "opentelemetry")]
+        dispatch: Default::default(),
     }
 }
 
 /// A layer sending events to the global logger of the moment ([`hooklog::logger`]), so a
 /// later [`hooklog::set_global`] redirects them too.
 pub fn global_layer() -> HooklogLayer {
-    HooklogLayer { logger: None }
+    HooklogLayer {
+        logger: None,
+        #[cfg(feature = "opentelemetry")]
+        dispatch: Default::default(),
+    }
 }
 
 /// The layer [`layer`] and [`global_layer`] make.
@@ -67,6 +78,10 @@ pub fn global_layer() -> HooklogLayer {
 pub struct HooklogLayer {
     /// The logger; `None` for the global one.
     logger: Option<Logger>,
+    /// The subscriber the layer is part of, where `tracing-opentelemetry` keeps the spans'
+    /// contexts.
+    #[cfg(feature = "opentelemetry")]
+    dispatch: std::sync::OnceLock<tracing_core::dispatcher::WeakDispatch>,
 }
 
 impl HooklogLayer {
@@ -90,6 +105,11 @@ where
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
         self.logger()
             .is_enabled_for(level(metadata.level()), metadata.target())
+    }
+
+    #[cfg(feature = "opentelemetry")]
+    fn on_register_dispatch(&self, subscriber: &tracing_core::Dispatch) {
+        let _ = self.dispatch.set(subscriber.downgrade());
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
@@ -146,6 +166,14 @@ where
                 metadata.line().unwrap_or(0),
                 metadata.module_path(),
             )),
+            None => record,
+        };
+        #[cfg(feature = "opentelemetry")]
+        let record = match ctx
+            .event_span(event)
+            .and_then(|span| otel::trace_context(self.dispatch.get()?, &span.id()))
+        {
+            Some(trace) => record.trace_context(trace),
             None => record,
         };
         record.log();

@@ -23,6 +23,7 @@
 use std::time::SystemTime;
 
 use crate::formatter::write_json_value;
+use crate::text;
 use crate::text::escape::{write_escaped, write_quoted};
 use crate::text::number::{format_f64, write_i64, write_u64};
 use crate::text::time::write_rfc3339;
@@ -71,6 +72,33 @@ pub fn int(buf: &mut Vec<u8>, v: i64) {
 /// Appends `v` in decimal.
 pub fn uint(buf: &mut Vec<u8>, v: u64) {
     write_u64(buf, v);
+}
+
+/// Appends `bytes`; up to 16 bytes with two fixed-size moves rather than a call to
+/// `memcpy`, which costs more than so short a copy. For the short pieces a record is
+/// made of: keys, numbers, small strings.
+#[inline(always)]
+pub fn append(buf: &mut Vec<u8>, bytes: &[u8]) {
+    text::append::append(buf, bytes);
+}
+
+/// Appends `before`, `bytes` and `after`: short constants around a short piece (the
+/// punctuation around a key, a tag and length before a protobuf field), copied as
+/// [`append`] copies, with one length update.
+///
+/// ```
+/// let mut buf = Vec::new();
+/// hooklog::encode::append_wrapped(&mut buf, b"\"", b"user", b"\":");
+/// assert_eq!(buf, b"\"user\":");
+/// ```
+#[inline(always)]
+pub fn append_wrapped<const B: usize, const A: usize>(
+    buf: &mut Vec<u8>,
+    before: &[u8; B],
+    bytes: &[u8],
+    after: &[u8; A],
+) {
+    text::append::append_wrapped(buf, before, bytes, after);
 }
 
 /// Appends `bytes` as lowercase hex digits (a trace or span id).

@@ -104,6 +104,7 @@ pub use logger::global::{
     add_hook, debug, entry, error, exit, fatal, flush, info, is_level_enabled, level, log, logger,
     panic, set_exit_func, set_filter, set_formatter, set_global, set_level, set_out,
     set_report_caller, trace, warn, with_error, with_field, with_fields, with_time,
+    with_trace_context,
 };
 pub use logger::{Logger, LoggerBuilder, RecordBuilder};
 pub use macros::__private;

@@ -19,6 +19,7 @@ use crate::filter::Filter;
 use crate::formatter::Formatter;
 use crate::hook::Hook;
 use crate::level::Level;
+use crate::trace::TraceContext;
 use crate::value::Value;
 
 /// The global logger's handle: null until first used or set. A handle once published is
@@ -155,6 +156,11 @@ pub fn with_error(err: &(dyn std::error::Error + 'static)) -> Entry {
 /// An entry on the global logger whose records carry `time`.
 pub fn with_time(time: SystemTime) -> Entry {
     logger().with_time(time)
+}
+
+/// An entry on the global logger whose records are in the trace `context`.
+pub fn with_trace_context(context: TraceContext) -> Entry {
+    logger().with_trace_context(context)
 }
 
 /// Logs at `level` on the global logger.

@@ -30,6 +30,7 @@ use crate::level::Level;
 use crate::lifecycle::{self, AtExit, Stage};
 use crate::pool::{self, Pooled};
 use crate::sampler::Sampler;
+use crate::trace::TraceContext;
 use crate::value::{SharedStr, Value};
 
 /// A logger: a level, an out, a formatter, per-level hooks, a report-caller switch and an
@@ -266,6 +267,12 @@ impl Logger {
     /// An entry whose records carry `time` instead of the clock's.
     pub fn with_time(&self, time: SystemTime) -> Entry {
         self.entry().with_time(time)
+    }
+
+    /// An entry whose records are in the trace `context`; see
+    /// [`Entry::with_trace_context`].
+    pub fn with_trace_context(&self, context: TraceContext) -> Entry {
+        self.entry().with_trace_context(context)
     }
 
     /// Logs a record at `level` if enabled; at [`Level::Panic`] it then panics with the

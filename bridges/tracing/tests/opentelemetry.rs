@@ -51,10 +51,15 @@ fn records_in_spans_carry_their_spans_ids() {
         .collect();
     assert_eq!(seen.len(), 1001);
     let wrong = seen.iter().zip(&expected).position(|(s, e)| s != e);
-    assert_eq!(wrong, None, "the first record with other ids than its span's");
+    assert_eq!(
+        wrong, None,
+        "the first record with other ids than its span's"
+    );
     let (outer_trace, _) = expected[1].unwrap();
     assert!(
-        expected[1..].iter().all(|ids| ids.unwrap().0 == outer_trace),
+        expected[1..]
+            .iter()
+            .all(|ids| ids.unwrap().0 == outer_trace),
         "one trace"
     );
     assert!(
@@ -88,6 +93,10 @@ fn a_span_continuing_a_remote_trace_gives_its_trace_id() {
     });
     let trace = hook.last().unwrap().trace_context().copied().unwrap();
     assert_eq!(trace.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
-    assert_eq!(trace.span_id(), span_ids.1, "the span's own id, under the remote parent");
+    assert_eq!(
+        trace.span_id(),
+        span_ids.1,
+        "the span's own id, under the remote parent"
+    );
     assert_ne!(trace.span_id_hex(), "00f067aa0ba902b7");
 }

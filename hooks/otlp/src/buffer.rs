@@ -1,34 +1,60 @@
 //! The outage buffer between the logging threads and the hook's worker: encoded records
 //! in order, bounded in bytes, with the counts of what became of them.
 
-use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use hooklog::QueueFull;
 
-/// A record encoded on the logging thread: its scope's name, then the content of its
-/// `LogRecord` message.
-pub(crate) struct Record {
+/// Records encoded on the logging threads, back to back: each one's scope name, then
+/// the content of its `LogRecord` message.
+#[derive(Default)]
+pub(crate) struct Records {
     bytes: Vec<u8>,
-    scope_len: usize,
+    /// Each record's end in `bytes` and the length of its scope name.
+    ends: Vec<(usize, usize)>,
 }
 
-impl Record {
+/// One record of [`Records`].
+pub(crate) struct Record<'a> {
     /// The scope's name (the record's target).
-    pub(crate) fn scope(&self) -> &[u8] {
-        &self.bytes[..self.scope_len]
+    pub(crate) scope: &'a [u8],
+    /// The `LogRecord` message's content.
+    pub(crate) log_record: &'a [u8],
+}
+
+impl Records {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
     }
 
-    /// The `LogRecord` message's content.
-    pub(crate) fn log_record(&self) -> &[u8] {
-        &self.bytes[self.scope_len..]
+    fn push(&mut self, encoded: &[u8], scope_len: usize) {
+        self.bytes.extend_from_slice(encoded);
+        self.ends.push((self.bytes.len(), scope_len));
+    }
+
+    /// The records in order, each with the bytes it takes.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Record<'_>, usize)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(end, scope_len)| {
+            let bytes = &self.bytes[start..end];
+            start = end;
+            let (scope, log_record) = bytes.split_at(scope_len);
+            (Record { scope, log_record }, bytes.len())
+        })
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
     }
 }
 
-/// Storage kept for reuse only up to this size, so one huge record does not pin its
-/// storage for the life of the process.
-const MAX_KEPT_CAPACITY: usize = 64 * 1024;
+thread_local! {
+    /// Where each logging thread encodes its records before queueing them, outside the
+    /// lock.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// The limits of the buffer and of a batch.
 pub(crate) struct Limits {
@@ -50,11 +76,9 @@ pub(crate) struct Buffer {
 }
 
 pub(crate) struct State {
-    records: VecDeque<Record>,
-    /// The bytes of the records queued and of the batch in the worker's hands.
-    bytes: usize,
-    /// Storage of settled records, for the next records.
-    free: Vec<Vec<u8>>,
+    records: Records,
+    /// The bytes of the records in the worker's hands, not yet settled.
+    in_flight: usize,
     /// When the oldest queued record arrived.
     oldest: Option<Instant>,
     /// Records ever accepted, and ever settled (delivered, rejected or given up): records
@@ -82,9 +106,8 @@ impl Buffer {
         Buffer {
             limits,
             state: Mutex::new(State {
-                records: VecDeque::new(),
-                bytes: 0,
-                free: Vec::new(),
+                records: Records::default(),
+                in_flight: 0,
                 oldest: None,
                 accepted: 0,
                 settled: 0,
@@ -101,32 +124,35 @@ impl Buffer {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Storage for the next record: empty, reused once warm.
-    pub(crate) fn storage(&self) -> Vec<u8> {
-        self.lock().free.pop().unwrap_or_default()
+    /// Encodes a record with `encode` after its scope name and queues it; when the
+    /// buffer is full, waits for room or drops it (and returns `false`) as the policy
+    /// says.
+    pub(crate) fn push(&self, scope: &str, encode: impl FnOnce(&mut Vec<u8>)) -> bool {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.encode_and_push(&mut scratch, scope, encode),
+            // Only if encoding a record ever logged one on the same thread.
+            Err(_) => self.encode_and_push(&mut Vec::new(), scope, encode),
+        })
     }
 
-    /// Encodes a record into `storage` with `encode` after its scope name, and queues it;
-    /// when the buffer is full, waits for room or drops it (and returns `false`) as the
-    /// policy says.
-    pub(crate) fn push(
+    fn encode_and_push(
         &self,
-        mut storage: Vec<u8>,
+        scratch: &mut Vec<u8>,
         scope: &str,
         encode: impl FnOnce(&mut Vec<u8>),
     ) -> bool {
-        storage.extend_from_slice(scope.as_bytes());
-        encode(&mut storage);
-        let record = Record {
-            scope_len: scope.len(),
-            bytes: storage,
-        };
-        let size = record.bytes.len();
+        scratch.clear();
+        scratch.extend_from_slice(scope.as_bytes());
+        encode(scratch);
+        let size = scratch.len();
         let mut state = self.lock();
-        while state.bytes > 0 && state.bytes + size > self.limits.max_bytes {
+        loop {
+            let used = state.records.bytes.len() + state.in_flight;
+            if used == 0 || used + size <= self.limits.max_bytes {
+                break;
+            }
             if self.limits.on_full == QueueFull::DropNewest || state.closing {
                 state.counts.dropped += 1;
-                keep_storage(&mut state.free, record.bytes);
                 return false;
             }
             state = self
@@ -134,9 +160,8 @@ impl Buffer {
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        state.bytes += size;
         state.accepted += 1;
-        state.records.push_back(record);
+        state.records.push(scratch, scope.len());
         let queued = state.records.len();
         if queued == 1 {
             state.oldest = Some(Instant::now());
@@ -170,10 +195,10 @@ impl Buffer {
         target.saturating_sub(state.settled)
     }
 
-    /// For the worker: waits until a batch is due (full, old enough, or asked for by a
-    /// flush), and moves it into `batch`; `false` once the hook is closing, after the
-    /// records still queued are counted as dropped.
-    pub(crate) fn next_batch(&self, batch: &mut Vec<Record>) -> bool {
+    /// For the worker: waits until records are due (a batch's worth, old enough, or asked
+    /// for by a flush), and swaps all that are queued with the empty `batch`; `false` once
+    /// the hook is closing, after the records still queued are counted as dropped.
+    pub(crate) fn next_batch(&self, batch: &mut Records) -> bool {
         let mut state = self.lock();
         loop {
             if state.closing {
@@ -206,25 +231,30 @@ impl Buffer {
                     .unwrap_or_else(PoisonError::into_inner),
             };
         }
-        let take = state.records.len().min(self.limits.max_batch);
-        batch.extend(state.records.drain(..take));
-        state.oldest = (!state.records.is_empty()).then(Instant::now);
+        std::mem::swap(&mut state.records, batch);
+        state.in_flight = batch.bytes.len();
+        state.oldest = None;
+        // The logging threads' side gets room for the largest backlog seen, so they do not
+        // allocate again for one as large.
+        state.records.bytes.reserve(batch.bytes.capacity());
+        state.records.ends.reserve(batch.ends.capacity());
         true
     }
 
-    /// For the worker: the batch is settled; its storage goes back for reuse.
-    pub(crate) fn settle(&self, batch: &mut Vec<Record>, delivered: u64, rejected: u64) {
+    /// For the worker: `count` records taking `bytes` are settled, `delivered` and
+    /// `rejected` of them; the others are dropped.
+    pub(crate) fn settle(&self, count: u64, bytes: usize, delivered: u64, rejected: u64) {
         let mut state = self.lock();
-        let count = batch.len() as u64;
         state.settled += count;
+        state.in_flight -= bytes;
         state.counts.delivered += delivered;
         state.counts.rejected += rejected;
         state.counts.dropped += count - delivered - rejected;
-        for record in batch.drain(..) {
-            state.bytes -= record.bytes.len();
-            keep_storage(&mut state.free, record.bytes);
-        }
         self.settled.notify_all();
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        self.lock().closing
     }
 
     /// For the worker between attempts: waits `wait`, or `retry_soon` while a flush waits;
@@ -259,13 +289,5 @@ impl Buffer {
 
     pub(crate) fn counts(&self) -> Counts {
         self.lock().counts
-    }
-}
-
-/// Keeps `storage`, emptied, for a later record, unless it grew large.
-fn keep_storage(free: &mut Vec<Vec<u8>>, mut storage: Vec<u8>) {
-    if storage.capacity() <= MAX_KEPT_CAPACITY {
-        storage.clear();
-        free.push(storage);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::Compression;
-use crate::buffer::{Buffer, Record};
+use crate::buffer::{Buffer, Record, Records};
 use crate::proto::{self, field_len, put_bytes, put_header};
 
 /// The first wait after a failed attempt; it doubles with each failure, to `MAX_BACKOFF`.
@@ -42,28 +42,47 @@ enum Outcome {
 
 /// The worker's loop: runs until the hook closes.
 pub(crate) fn run(buffer: Arc<Buffer>, exporter: Exporter) {
-    let mut batch = Vec::new();
+    let mut batch = Records::default();
     let mut request = Vec::new();
     let mut compressed = Vec::new();
     let mut runs = Vec::new();
     while buffer.next_batch(&mut batch) {
-        request.clear();
-        encode_request(&mut request, &exporter.resource, &batch, &mut runs);
-        let body = match exporter.compression {
-            Compression::None => &request,
-            Compression::Gzip => {
-                compressed.clear();
-                let mut gzip =
-                    flate2::write::GzEncoder::new(&mut compressed, flate2::Compression::fast());
-                gzip.write_all(&request)
-                    .and_then(|()| gzip.finish().map(drop))
-                    .expect("writing to a Vec cannot fail");
-                &compressed
+        let mut records = batch.iter();
+        let mut chunk = Vec::with_capacity(buffer.limits.max_batch.min(batch.len()));
+        loop {
+            chunk.clear();
+            let mut bytes = 0;
+            for (record, size) in records.by_ref().take(buffer.limits.max_batch) {
+                chunk.push(record);
+                bytes += size;
             }
-        };
-        let count = batch.len() as u64;
-        let (delivered, rejected) = exporter.deliver(body, count, &buffer);
-        buffer.settle(&mut batch, delivered, rejected);
+            if chunk.is_empty() {
+                break;
+            }
+            let count = chunk.len() as u64;
+            if buffer.is_closing() {
+                buffer.settle(count, bytes, 0, 0);
+                continue;
+            }
+            request.clear();
+            encode_request(&mut request, &exporter.resource, &chunk, &mut runs);
+            let body = match exporter.compression {
+                Compression::None => &request,
+                Compression::Gzip => {
+                    compressed.clear();
+                    let mut gzip =
+                        flate2::write::GzEncoder::new(&mut compressed, flate2::Compression::fast());
+                    gzip.write_all(&request)
+                        .and_then(|()| gzip.finish().map(drop))
+                        .expect("writing to a Vec cannot fail");
+                    &compressed
+                }
+            };
+            let (delivered, rejected) = exporter.deliver(body, count, &buffer);
+            buffer.settle(count, bytes, delivered, rejected);
+        }
+        drop(records);
+        batch.clear();
     }
 }
 
@@ -212,21 +231,21 @@ fn jitter(wait: Duration) -> Duration {
 fn encode_request(
     buf: &mut Vec<u8>,
     resource: &[u8],
-    batch: &[Record],
+    batch: &[Record<'_>],
     runs: &mut Vec<(usize, usize)>,
 ) {
     runs.clear();
     let mut start = 0;
     while start < batch.len() {
-        let scope = batch[start].scope();
+        let scope = batch[start].scope;
         let end = start
             + batch[start..]
                 .iter()
-                .take_while(|record| record.scope() == scope)
+                .take_while(|record| record.scope == scope)
                 .count();
         let records: usize = batch[start..end]
             .iter()
-            .map(|record| field_len(proto::LOG_RECORDS, record.log_record().len()))
+            .map(|record| field_len(proto::LOG_RECORDS, record.log_record.len()))
             .sum();
         runs.push((end, scope_field_len(scope) + records));
         start = end;
@@ -241,13 +260,13 @@ fn encode_request(
     let mut start = 0;
     for &(end, len) in runs.iter() {
         put_header(buf, proto::SCOPE_LOGS, len);
-        let scope = batch[start].scope();
+        let scope = batch[start].scope;
         put_header(buf, proto::SCOPE, scope_len(scope));
         if !scope.is_empty() {
             put_bytes(buf, proto::SCOPE_NAME, scope);
         }
         for record in &batch[start..end] {
-            put_bytes(buf, proto::LOG_RECORDS, record.log_record());
+            put_bytes(buf, proto::LOG_RECORDS, record.log_record);
         }
         start = end;
     }

@@ -163,11 +163,10 @@ impl Hook for OtlpHook {
     }
 
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        let storage = self.buffer.storage();
         let scope = entry.target().unwrap_or("");
         if !self
             .buffer
-            .push(storage, scope, |buf| proto::put_log_record(buf, entry))
+            .push(scope, |buf| proto::put_log_record(buf, entry))
         {
             hooklog::report_failure(
                 "otlp buffer full",

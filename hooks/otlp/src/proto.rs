@@ -5,6 +5,7 @@
 
 use std::time::SystemTime;
 
+use hooklog::encode::{append, append_wrapped};
 use hooklog::{Entry, Level, Value};
 
 /// Protobuf wire types.
@@ -62,47 +63,75 @@ pub(crate) fn severity_number(level: Level) -> u64 {
 }
 
 /// The bytes a varint of `v` takes.
+#[inline(always)]
 pub(crate) fn varint_len(v: u64) -> usize {
-    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
-}
-
-pub(crate) fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        buf.push(v as u8 | 0x80);
-        v >>= 7;
+    if v < 0x80 {
+        1
+    } else {
+        // 7 bits a byte: (bits + 6) / 7, as a multiply and shift.
+        ((64 - v.leading_zeros() as usize) * 37 + 222) >> 8
     }
-    buf.push(v as u8);
 }
 
+/// Appends `v` as a varint: one byte below 128 (tags, most lengths) without a loop.
+#[inline(always)]
+pub(crate) fn put_varint(buf: &mut Vec<u8>, v: u64) {
+    if v < 0x80 {
+        buf.push(v as u8);
+    } else {
+        put_long_varint(buf, v);
+    }
+}
+
+#[inline(never)]
+fn put_long_varint(buf: &mut Vec<u8>, mut v: u64) {
+    let mut bytes = [0u8; 10];
+    let mut n = 0;
+    while v >= 0x80 {
+        bytes[n] = v as u8 | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    bytes[n] = v as u8;
+    buf.extend_from_slice(&bytes[..=n]);
+}
+
+#[inline(always)]
 fn put_tag(buf: &mut Vec<u8>, field: u32, wire: u8) {
     put_varint(buf, u64::from(field << 3 | u32::from(wire)));
 }
 
+#[inline(always)]
 fn tag_len(field: u32) -> usize {
     varint_len(u64::from(field << 3))
 }
 
 /// The bytes a length-delimited field of `len` bytes takes, tag and length included.
+#[inline(always)]
 pub(crate) fn field_len(field: u32, len: usize) -> usize {
     tag_len(field) + varint_len(len as u64) + len
 }
 
 /// Writes the tag and length of a length-delimited field; its `len` bytes follow.
+#[inline(always)]
 pub(crate) fn put_header(buf: &mut Vec<u8>, field: u32, len: usize) {
     put_tag(buf, field, LENGTH);
     put_varint(buf, len as u64);
 }
 
+#[inline(always)]
 pub(crate) fn put_bytes(buf: &mut Vec<u8>, field: u32, bytes: &[u8]) {
     put_header(buf, field, bytes.len());
     buf.extend_from_slice(bytes);
 }
 
+#[inline(always)]
 fn put_fixed64(buf: &mut Vec<u8>, field: u32, v: u64) {
     put_tag(buf, field, FIXED64);
     buf.extend_from_slice(&v.to_le_bytes());
 }
 
+#[inline(always)]
 fn put_uint(buf: &mut Vec<u8>, field: u32, v: u64) {
     put_tag(buf, field, VARINT);
     put_varint(buf, v);
@@ -236,10 +265,105 @@ fn key_value_len(key: &str, value: &Any<'_>) -> usize {
 
 /// Writes a `KeyValue` message as the field `field`.
 fn put_key_value(buf: &mut Vec<u8>, field: u32, key: &str, value: &Any<'_>) {
-    put_header(buf, field, key_value_len(key, value));
-    put_bytes(buf, KEY, key.as_bytes());
-    put_header(buf, VALUE, value.len());
+    let value_len = value.len();
+    put_key_value_head(buf, field, key, value_len);
     value.put(buf);
+}
+
+/// Writes a `KeyValue` message as the field `field` up to its `AnyValue` of `value_len`
+/// bytes, which follows; reserves room for all of it.
+#[inline(always)]
+fn put_key_value_head(buf: &mut Vec<u8>, field: u32, key: &str, value_len: usize) {
+    let len = field_len(KEY, key.len()) + field_len(VALUE, value_len);
+    buf.reserve(field_len(field, len));
+    put_header(buf, field, len);
+    put_bytes(buf, KEY, key.as_bytes());
+    put_header(buf, VALUE, value_len);
+}
+
+/// The tag byte of field `field` (below 16) with wire type `wire`.
+const fn tag(field: u32, wire: u8) -> u8 {
+    (field << 3) as u8 | wire
+}
+
+/// Writes a field as an attribute; `false` for a value that could not be serialised.
+/// Scalars with a short key, nearly every field, take the short way.
+fn put_attribute(buf: &mut Vec<u8>, key: &str, value: &Value) -> bool {
+    let key = key.as_bytes();
+    let (head, head_len) = match value {
+        Value::Str(s) if SHORT_HEAD + 2 + key.len() + s.len() < 0x80 => {
+            let s = s.as_bytes();
+            let any_len = 2 + s.len();
+            put_short_key(buf, key, any_len);
+            append_wrapped(buf, &[tag(STRING, LENGTH), s.len() as u8], s, b"");
+            return true;
+        }
+        Value::I64(v) if SHORT_HEAD + 11 + key.len() < 0x80 => {
+            varint_value(tag(INT, VARINT), *v as u64)
+        }
+        Value::U64(v) if SHORT_HEAD + 11 + key.len() < 0x80 && i64::try_from(*v).is_ok() => {
+            varint_value(tag(INT, VARINT), *v)
+        }
+        Value::F64(v) if SHORT_HEAD + 9 + key.len() < 0x80 => {
+            let mut head = [tag(DOUBLE, FIXED64); 11];
+            head[1..9].copy_from_slice(&v.to_bits().to_le_bytes());
+            (head, 9)
+        }
+        Value::Bool(v) if SHORT_HEAD + 2 + key.len() < 0x80 => {
+            let mut head = [tag(BOOL, VARINT); 11];
+            head[1] = u8::from(*v);
+            (head, 2)
+        }
+        other => {
+            let Some(any) = Any::of(other) else {
+                return false;
+            };
+            let key = std::str::from_utf8(key).unwrap_or_default();
+            put_key_value(buf, ATTRIBUTES, key, &any);
+            return true;
+        }
+    };
+    put_short_key(buf, key, head_len);
+    append(buf, &head[..head_len]);
+    true
+}
+
+/// The bytes of a short attribute besides its key and value: the attribute's tag and
+/// length, the key's, the value's.
+const SHORT_HEAD: usize = 4;
+
+/// Writes the head of an attribute of fewer than 128 bytes (every length is one byte)
+/// up to its `AnyValue` of `any_len` bytes, which follows: the `KeyValue`'s tag and
+/// length, the key, the value's tag and length. The caller checked the size.
+#[inline(always)]
+fn put_short_key(buf: &mut Vec<u8>, key: &[u8], any_len: usize) {
+    let len = SHORT_HEAD + key.len() + any_len;
+    append_wrapped(
+        buf,
+        &[
+            tag(ATTRIBUTES, LENGTH),
+            len as u8,
+            tag(KEY, LENGTH),
+            key.len() as u8,
+        ],
+        key,
+        &[tag(VALUE, LENGTH), any_len as u8],
+    );
+}
+
+/// An `AnyValue` holding the varint field of tag byte `tag` with `v`: its bytes, and how
+/// many of them are used.
+#[inline(always)]
+fn varint_value(tag: u8, mut v: u64) -> ([u8; 11], usize) {
+    let mut bytes = [tag; 11];
+    let mut n = 1;
+    while v >= 0x80 {
+        bytes[n] = v as u8 | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    bytes[n] = v as u8;
+    (bytes, n + 1)
 }
 
 /// Writes a string attribute as the field `field`.
@@ -269,9 +393,8 @@ pub(crate) fn put_log_record(buf: &mut Vec<u8>, entry: &Entry) {
     body.put(buf);
     let mut dropped = 0;
     for (key, value) in entry.fields().iter() {
-        match Any::of(value) {
-            Some(value) => put_key_value(buf, ATTRIBUTES, key, &value),
-            None => dropped += 1,
+        if !put_attribute(buf, key, value) {
+            dropped += 1;
         }
     }
     if let Some(caller) = entry.caller() {

@@ -25,7 +25,10 @@ fn events_in_spans_arrive_with_their_spans_ids() {
     let Some(receiver) = Receiver::start(&[]) else {
         return;
     };
-    let hook = OtlpHook::builder().endpoint(receiver.url()).build().unwrap();
+    let hook = OtlpHook::builder()
+        .endpoint(receiver.url())
+        .build()
+        .unwrap();
     let logger = Logger::builder().out(std::io::sink()).hook(hook).build();
     let provider = SdkTracerProvider::builder().build();
     let subscriber = tracing_subscriber::registry()
@@ -54,6 +57,9 @@ fn events_in_spans_arrive_with_their_spans_ids() {
     assert_eq!(seen.len(), 201);
     let wrong = seen.iter().zip(&expected).position(|(s, e)| s != e);
     assert_eq!(wrong, None, "the first record without its span's ids");
-    assert!(records[1..].iter().all(|r| r["flags"] == json!(1)), "sampled");
+    assert!(
+        records[1..].iter().all(|r| r["flags"] == json!(1)),
+        "sampled"
+    );
     assert_eq!(records[1]["scope"], json!(module_path!()));
 }

@@ -87,6 +87,8 @@ pub(crate) struct State {
     settled: u64,
     /// The highest sequence number a flush waits for.
     flush_wanted: u64,
+    /// How many records were settled when a flush last ran out of time.
+    stalled_at: Option<u64>,
     pub(crate) closing: bool,
     pub(crate) counts: Counts,
 }
@@ -112,6 +114,7 @@ impl Buffer {
                 accepted: 0,
                 settled: 0,
                 flush_wanted: 0,
+                stalled_at: None,
                 closing: false,
                 counts: Counts::default(),
             }),
@@ -192,7 +195,24 @@ impl Buffer {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        target.saturating_sub(state.settled)
+        let left = target.saturating_sub(state.settled);
+        if left > 0 {
+            state.stalled_at = Some(state.settled);
+        }
+        left
+    }
+
+    /// Whether a flush ran out of time and no record was settled since: the receiver is
+    /// still away, and another flush would only wait its timeout out again.
+    pub(crate) fn stalled(&self) -> bool {
+        let state = self.lock();
+        state.stalled_at == Some(state.settled)
+    }
+
+    /// Whether a flush waits for records.
+    pub(crate) fn flushing(&self) -> bool {
+        let state = self.lock();
+        state.flush_wanted > state.settled
     }
 
     /// For the worker: waits until records are due (a batch's worth, old enough, or asked
@@ -278,6 +298,12 @@ impl Buffer {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
+    }
+
+    /// Records accepted and not yet settled.
+    pub(crate) fn unsettled(&self) -> u64 {
+        let state = self.lock();
+        state.accepted - state.settled
     }
 
     /// Tells the worker to stop: records still queued are dropped.

@@ -118,14 +118,19 @@ impl Exporter {
                 }
                 Outcome::Retry { after, why } => {
                     let wait = after.unwrap_or_else(|| jitter(backoff));
+                    let soon = if after.is_some() { wait } else { FLUSH_RETRY };
+                    let shown = if buffer.flushing() {
+                        wait.min(soon)
+                    } else {
+                        wait
+                    };
                     hooklog::report_failure(
                         "otlp retry",
                         format_args!(
-                            "otlp {}: {why}; {count} records kept, sent again in {wait:.1?}",
+                            "otlp {}: {why}; {count} records kept, sent again in {shown:.1?}",
                             self.endpoint
                         ),
                     );
-                    let soon = if after.is_some() { wait } else { FLUSH_RETRY };
                     if !buffer.pause(wait, soon) {
                         return (0, 0);
                     }

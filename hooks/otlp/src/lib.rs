@@ -35,7 +35,8 @@
 //! - [`flush`](Hook::flush), which the logger calls on every exit path (return,
 //!   `process::exit`, fatal, panics, signals), sends what is queued at once and waits for
 //!   it up to its timeout (10 s) and the [exit deadline](hooklog::exit_deadline); what is
-//!   not delivered by then is reported. Dropping the hook flushes it, then stops its worker.
+//!   not delivered by then is reported. Dropping the hook flushes it (unless a flush just
+//!   ran out of time and the receiver is still away), then stops its worker.
 //!
 //! ```no_run
 //! use hooklog::{Logger, TraceContext};
@@ -198,8 +199,21 @@ impl Hook for OtlpHook {
 
 impl Drop for OtlpHook {
     fn drop(&mut self) {
-        if let Err(e) = self.flush() {
-            hooklog::report_failure("otlp", format_args!("{e}; they are dropped with the hook"));
+        // After a flush that ran out of time with the receiver still away, waiting again
+        // would only add another timeout to the end of the process.
+        let flushed = match self.buffer.stalled() {
+            true => Err(Error::new(format!(
+                "otlp {}: the receiver is still away",
+                self.endpoint
+            ))),
+            false => self.flush(),
+        };
+        if let Err(e) = flushed {
+            let left = self.buffer.unsettled();
+            hooklog::report_failure(
+                "otlp",
+                format_args!("{e}; {left} records dropped with the hook"),
+            );
         }
         self.buffer.close();
         let worker = self

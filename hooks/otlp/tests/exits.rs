@@ -16,40 +16,34 @@ use serde_json::json;
 
 const RECORDS: i64 = 5000;
 
-/// The example built with `profile` (once per test process): cargo does nothing when it
-/// is up to date, so a test never runs a stale build.
-fn example(profile: &str) -> PathBuf {
+/// The example `name` built with `profile` (once per test process): cargo does nothing
+/// when it is up to date, so a test never runs a stale build.
+fn example(name: &str, profile: &str) -> PathBuf {
     static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if !built.iter().any(|p| p == profile) {
+    let key = format!("{profile}/{name}");
+    if !built.contains(&key) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "hooklog-otlp",
-                "--example",
-                "otlp_exits",
-            ])
+            .args(["build", "--quiet", "-p", "hooklog-otlp", "--example", name])
             .args(["--profile", profile])
             .status()
             .expect("cargo runs");
         assert!(
             status.success(),
-            "building examples/otlp_exits ({profile}) failed"
+            "building examples/{name} ({profile}) failed"
         );
-        built.push(profile.to_owned());
+        built.push(key);
     }
     let exe = std::env::current_exe().expect("test binary path");
     let target = exe.ancestors().nth(3).expect("target directory");
     let dir = if profile == "dev" { "debug" } else { profile };
-    target.join(dir).join("examples").join("otlp_exits")
+    target.join(dir).join("examples").join(name)
 }
 
 /// The child, told where the receiver is and what it is by the environment alone.
 fn child(receiver: &Receiver, how: &str, profile: &str) -> Command {
-    let mut command = Command::new(example(profile));
+    let mut command = Command::new(example("otlp_exits", profile));
     command
         .args([how, &RECORDS.to_string()])
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.base_url())
@@ -152,4 +146,45 @@ fn sigterm() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(143), "{output:?}");
     assert_all_received(&receiver, &output);
+}
+
+#[test]
+fn the_service_example_exports_its_records_in_their_traces() {
+    let Some(receiver) = Receiver::start(&[]) else {
+        return;
+    };
+    let output = Command::new(example("otlp_service", "dev"))
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.base_url())
+        .env("OTEL_SERVICE_NAME", "checkout")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("4 records delivered"), "{stdout}");
+    let records = receiver.records();
+    let traces: Vec<_> = records.iter().map(|r| r["trace_id"].clone()).collect();
+    assert_eq!(
+        traces[..3],
+        [
+            json!("4bf92f3577b34da6a3ce929d0e0e4736"),
+            json!("0af7651916cd43dd8448eb211c80319c"),
+            json!("5e1f0a3c9b2d4e6f8a7b6c5d4e3f2a1b"),
+        ]
+    );
+    assert_eq!(records[2]["flags"], json!(0), "not sampled");
+    assert_eq!(records[3]["body"], json!({"string": "card network slow"}));
+    assert_eq!(
+        records[3]["trace_id"].as_str().unwrap().len(),
+        32,
+        "the span's trace"
+    );
+    assert_eq!(
+        records[0]["resource"]["service.name"],
+        json!({"string": "checkout"})
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("trace_id=4bf92f3577b34da6a3ce929d0e0e4736"),
+        "{stderr}"
+    );
 }

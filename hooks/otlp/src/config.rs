@@ -16,12 +16,37 @@ pub enum Compression {
     Gzip,
 }
 
+/// How records travel to the endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Protocol {
+    /// OTLP/HTTP with protobuf bodies (`POST /v1/logs`), port 4318 by default.
+    #[default]
+    HttpProtobuf,
+    /// OTLP/gRPC (`LogsService/Export` over HTTP/2, without TLS), port 4317 by default;
+    /// with the crate's `grpc` feature.
+    Grpc,
+}
+
+impl Protocol {
+    /// The endpoint when none is given: a collector on this machine.
+    pub(crate) fn default_endpoint(self) -> &'static str {
+        match self {
+            Protocol::HttpProtobuf => "http://localhost:4318/v1/logs",
+            Protocol::Grpc => "http://localhost:4317",
+        }
+    }
+}
+
 /// The settings read from the environment, each `None` when its variable is unset; the
 /// logs-specific variable wins over the general one, as the OTLP exporter specification
 /// says.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct FromEnv {
-    pub(crate) endpoint: Option<String>,
+    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, used as it is.
+    pub(crate) logs_endpoint: Option<String>,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: for OTLP/HTTP the logs path is appended.
+    pub(crate) base_endpoint: Option<String>,
+    pub(crate) protocol: Option<Protocol>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) compression: Option<Compression>,
@@ -32,19 +57,18 @@ pub(crate) struct FromEnv {
 /// The path OTLP/HTTP appends to `OTEL_EXPORTER_OTLP_ENDPOINT` for logs.
 const LOGS_PATH: &str = "v1/logs";
 
-/// Where records go when nothing says otherwise: a collector on this machine.
-pub(crate) const DEFAULT_ENDPOINT: &str = "http://localhost:4318/v1/logs";
-
 impl FromEnv {
     /// Reads the variables through `var` (the process environment, or a map in tests).
     pub(crate) fn read(var: impl Fn(&str) -> Option<String>) -> Result<FromEnv, Error> {
-        let endpoint = match var("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT") {
-            Some(url) => Some(url),
-            None => var("OTEL_EXPORTER_OTLP_ENDPOINT").map(|base| {
-                let base = base.strip_suffix('/').unwrap_or(&base);
-                format!("{base}/{LOGS_PATH}")
-            }),
-        };
+        let protocol = specific(&var, "PROTOCOL")
+            .map(|(name, value)| match value.trim() {
+                "http/protobuf" => Ok(Protocol::HttpProtobuf),
+                "grpc" => Ok(Protocol::Grpc),
+                _ => Err(Error::new(format!(
+                    "{name}={value}: the protocol is `http/protobuf` or `grpc`"
+                ))),
+            })
+            .transpose()?;
         let mut headers = Vec::new();
         for name in [
             "OTEL_EXPORTER_OTLP_HEADERS",
@@ -79,12 +103,32 @@ impl FromEnv {
         };
         let service_name = var("OTEL_SERVICE_NAME").filter(|name| !name.is_empty());
         Ok(FromEnv {
-            endpoint,
+            logs_endpoint: var("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
+            base_endpoint: var("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            protocol,
             headers,
             timeout,
             compression,
             service_name,
             resource,
+        })
+    }
+}
+
+impl FromEnv {
+    /// The endpoint the variables name for `protocol`: the logs one as it is, else the
+    /// general one, with the logs path appended for OTLP/HTTP.
+    pub(crate) fn endpoint(&self, protocol: Protocol) -> Option<String> {
+        if let Some(url) = &self.logs_endpoint {
+            return Some(url.clone());
+        }
+        let base = self.base_endpoint.as_deref()?;
+        Some(match protocol {
+            Protocol::HttpProtobuf => {
+                let base = base.strip_suffix('/').unwrap_or(base);
+                format!("{base}/{LOGS_PATH}")
+            }
+            Protocol::Grpc => base.to_owned(),
         })
     }
 }
@@ -143,15 +187,21 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Checks an endpoint: an `http://` URL (or `https://` with the `tls` feature) with a
-/// host. `source` names where it came from, for the error.
-pub(crate) fn check_endpoint(url: &str, source: &str) -> Result<(), Error> {
+/// Checks an endpoint: an `http://` URL (or for OTLP/HTTP `https://` with the `tls`
+/// feature) with a host. `source` names where it came from, for the error.
+pub(crate) fn check_endpoint(url: &str, source: &str, protocol: Protocol) -> Result<(), Error> {
     let invalid = |why: String| Error::new(format!("otlp endpoint {url:?} ({source}): {why}"));
     let uri: ureq::http::Uri = url
         .parse()
         .map_err(|e| invalid(format!("not a URL ({e})")))?;
     match uri.scheme_str() {
         Some("http") => {}
+        Some("https") if protocol == Protocol::Grpc => {
+            return Err(invalid(
+                "OTLP/gRPC is sent without TLS here: use http://, or OTLP/HTTP with the `tls` feature"
+                    .to_owned(),
+            ));
+        }
         Some("https") if cfg!(feature = "tls") => {}
         Some("https") => {
             return Err(invalid(
@@ -210,11 +260,21 @@ mod tests {
 
     #[test]
     fn the_general_endpoint_gets_the_logs_path_and_the_logs_endpoint_is_taken_as_is() {
+        let http = Protocol::HttpProtobuf;
         let general = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")]).unwrap();
-        assert_eq!(general.endpoint.as_deref(), Some("http://c:4318/v1/logs"));
+        assert_eq!(
+            general.endpoint(http).as_deref(),
+            Some("http://c:4318/v1/logs")
+        );
+        let general = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317")]).unwrap();
+        assert_eq!(
+            general.endpoint(Protocol::Grpc).as_deref(),
+            Some("http://c:4317"),
+            "gRPC takes it as it is"
+        );
         let general = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/otlp")]).unwrap();
         assert_eq!(
-            general.endpoint.as_deref(),
+            general.endpoint(http).as_deref(),
             Some("http://c:4318/otlp/v1/logs")
         );
         let both = read(&[
@@ -222,7 +282,10 @@ mod tests {
             ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://l:9000/ingest"),
         ])
         .unwrap();
-        assert_eq!(both.endpoint.as_deref(), Some("http://l:9000/ingest"));
+        assert_eq!(
+            both.endpoint(Protocol::HttpProtobuf).as_deref(),
+            Some("http://l:9000/ingest")
+        );
     }
 
     #[test]
@@ -264,6 +327,10 @@ mod tests {
                 "OTEL_EXPORTER_OTLP_COMPRESSION=zstd: the compression is `gzip` or `none`",
             ),
             (
+                [("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json")],
+                "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/json: the protocol is `http/protobuf` or `grpc`",
+            ),
+            (
                 [("OTEL_RESOURCE_ATTRIBUTES", "=x")],
                 "OTEL_RESOURCE_ATTRIBUTES: `=x` has no key",
             ),
@@ -293,7 +360,10 @@ mod tests {
 
     #[test]
     fn endpoints_are_checked() {
-        assert!(check_endpoint("http://127.0.0.1:4318/v1/logs", "builder").is_ok());
+        let http = Protocol::HttpProtobuf;
+        assert!(check_endpoint("http://127.0.0.1:4318/v1/logs", "builder", http).is_ok());
+        let grpc_tls = check_endpoint("https://c:4317", "builder", Protocol::Grpc);
+        assert!(grpc_tls.unwrap_err().to_string().contains("without TLS"));
         for (url, expected) in [
             ("localhost:4318", "no scheme"),
             ("ftp://c/v1/logs", "the scheme is `ftp`"),
@@ -302,7 +372,9 @@ mod tests {
             ("http://", "empty"),
             ("http://exa mple/v1/logs", "invalid uri character"),
         ] {
-            let error = check_endpoint(url, "builder").unwrap_err().to_string();
+            let error = check_endpoint(url, "builder", http)
+                .unwrap_err()
+                .to_string();
             assert!(error.contains(expected), "{url}: {error}");
             assert!(error.starts_with(&format!("otlp endpoint {url:?} (builder): ")));
         }

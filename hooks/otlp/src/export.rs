@@ -5,8 +5,10 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::Compression;
 use crate::buffer::{Buffer, Record, Records};
+#[cfg(feature = "grpc")]
+use crate::grpc_client::Grpc;
+use crate::http_client::Http;
 use crate::proto::{self, field_len, put_bytes, put_header};
 
 /// The first wait after a failed attempt; it doubles with each failure, to `MAX_BACKOFF`.
@@ -14,21 +16,36 @@ const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// While a flush waits, an unreachable receiver is tried again this often.
 const FLUSH_RETRY: Duration = Duration::from_millis(250);
-/// The most of a response body read (a status or a partial success is far smaller).
-const MAX_RESPONSE: u64 = 1 << 20;
 
-/// Posts requests to one endpoint.
+/// Sends requests to one endpoint.
 pub(crate) struct Exporter {
+    /// The endpoint, for reports.
     pub(crate) endpoint: String,
-    pub(crate) agent: ureq::Agent,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) compression: Compression,
+    pub(crate) transport: Transport,
     /// The `Resource` message's content, encoded once.
     pub(crate) resource: Vec<u8>,
 }
 
+/// How requests travel.
+pub(crate) enum Transport {
+    Http(Http),
+    #[cfg(feature = "grpc")]
+    Grpc(Box<Grpc>),
+}
+
+impl Transport {
+    /// One attempt to send `request`, an `ExportLogsServiceRequest`.
+    fn send(&mut self, request: &[u8]) -> Outcome {
+        match self {
+            Transport::Http(http) => http.post(request),
+            #[cfg(feature = "grpc")]
+            Transport::Grpc(grpc) => grpc.export(request),
+        }
+    }
+}
+
 /// What the receiver made of a request.
-enum Outcome {
+pub(crate) enum Outcome {
     /// Taken; it may have rejected some records (`partial_success`).
     Accepted { rejected: u64, message: String },
     /// Worth sending again, after `after` if the receiver said (`Retry-After`).
@@ -36,15 +53,15 @@ enum Outcome {
         after: Option<Duration>,
         why: String,
     },
-    /// Refused for good (a 4xx other than 429): sending it again would not help.
+    /// Refused for good (a 4xx other than 429, a gRPC status that is not transient):
+    /// sending it again would not help.
     Refused { why: String },
 }
 
 /// The worker's loop: runs until the hook closes.
-pub(crate) fn run(buffer: Arc<Buffer>, exporter: Exporter) {
+pub(crate) fn run(buffer: Arc<Buffer>, mut exporter: Exporter) {
     let mut batch = Records::default();
     let mut request = Vec::new();
-    let mut compressed = Vec::new();
     let mut runs = Vec::new();
     while buffer.next_batch(&mut batch) {
         let mut records = batch.iter();
@@ -66,19 +83,7 @@ pub(crate) fn run(buffer: Arc<Buffer>, exporter: Exporter) {
             }
             request.clear();
             encode_request(&mut request, &exporter.resource, &chunk, &mut runs);
-            let body = match exporter.compression {
-                Compression::None => &request,
-                Compression::Gzip => {
-                    compressed.clear();
-                    let mut gzip =
-                        flate2::write::GzEncoder::new(&mut compressed, flate2::Compression::fast());
-                    gzip.write_all(&request)
-                        .and_then(|()| gzip.finish().map(drop))
-                        .expect("writing to a Vec cannot fail");
-                    &compressed
-                }
-            };
-            let (delivered, rejected) = exporter.deliver(body, count, &buffer);
+            let (delivered, rejected) = exporter.deliver(&request, count, &buffer);
             buffer.settle(count, bytes, delivered, rejected);
         }
         drop(records);
@@ -89,10 +94,10 @@ pub(crate) fn run(buffer: Arc<Buffer>, exporter: Exporter) {
 impl Exporter {
     /// Posts `body` (`count` records) until the receiver settles it or the hook closes:
     /// the records delivered, and rejected.
-    fn deliver(&self, body: &[u8], count: u64, buffer: &Buffer) -> (u64, u64) {
+    fn deliver(&mut self, request: &[u8], count: u64, buffer: &Buffer) -> (u64, u64) {
         let mut backoff = MIN_BACKOFF;
         loop {
-            match self.post(body) {
+            match self.transport.send(request) {
                 Outcome::Accepted { rejected, message } => {
                     if rejected > 0 || !message.is_empty() {
                         hooklog::report_failure(
@@ -139,86 +144,15 @@ impl Exporter {
             }
         }
     }
-
-    /// One attempt.
-    fn post(&self, body: &[u8]) -> Outcome {
-        let mut request = self
-            .agent
-            .post(&self.endpoint)
-            .header("content-type", "application/x-protobuf");
-        if self.compression == Compression::Gzip {
-            request = request.header("content-encoding", "gzip");
-        }
-        for (key, value) in &self.headers {
-            request = request.header(key, value);
-        }
-        let mut response = match request.send(body) {
-            Ok(response) => response,
-            Err(e) => {
-                return Outcome::Retry {
-                    after: None,
-                    why: format!("{e}"),
-                };
-            }
-        };
-        let status = response.status().as_u16();
-        let protobuf = response
-            .headers()
-            .get("content-type")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.contains("protobuf"));
-        let after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|value| value.to_str().ok())
-            .and_then(retry_after);
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .unwrap_or_default();
-        match status {
-            200..=299 => {
-                let (rejected, message) = proto::partial_success(&body).unwrap_or_default();
-                Outcome::Accepted { rejected, message }
-            }
-            429 | 502 | 503 | 504 => Outcome::Retry {
-                after,
-                why: format!("HTTP {status}{}", status_message(&body, protobuf)),
-            },
-            _ => Outcome::Refused {
-                why: format!("HTTP {status}{}", status_message(&body, protobuf)),
-            },
-        }
-    }
 }
 
-/// What an error response says, as `: message` (empty if nothing): the message of its
-/// `google.rpc.Status` when it is `protobuf` (what OTLP receivers send), else the start
-/// of its text.
-fn status_message(body: &[u8], protobuf: bool) -> String {
-    let message = if protobuf {
-        proto::status_message(body)
-    } else {
-        String::from_utf8_lossy(body).into_owned()
-    };
-    let message = message.trim();
-    match message.char_indices().nth(200) {
-        _ if message.is_empty() => String::new(),
-        Some((end, _)) => format!(": {}...", &message[..end]),
-        None => format!(": {message}"),
-    }
-}
-
-/// A `Retry-After` value: seconds, or an HTTP date.
-fn retry_after(value: &str) -> Option<Duration> {
-    if let Ok(seconds) = value.trim().parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = jiff::fmt::rfc2822::parse(value.trim()).ok()?;
-    let at = SystemTime::from(date.timestamp());
-    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+/// `request` compressed with gzip into `compressed`.
+pub(crate) fn gzip(request: &[u8], compressed: &mut Vec<u8>) {
+    compressed.clear();
+    let mut gzip = flate2::write::GzEncoder::new(compressed, flate2::Compression::fast());
+    gzip.write_all(request)
+        .and_then(|()| gzip.finish().map(drop))
+        .expect("writing to a Vec cannot fail");
 }
 
 /// `wait` spread by up to a quarter either way, so many services do not come back at
@@ -294,23 +228,6 @@ fn scope_field_len(scope: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        assert_eq!(retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(
-            retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(Duration::ZERO)
-        );
-        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
-        let date = jiff::fmt::rfc2822::to_string(&later.to_zoned(jiff::tz::TimeZone::UTC)).unwrap();
-        let wait = retry_after(&date).unwrap();
-        assert!(
-            wait > Duration::from_secs(55) && wait <= Duration::from_secs(60),
-            "{wait:?}"
-        );
-        assert_eq!(retry_after("soon"), None);
-    }
 
     #[test]
     fn jitter_stays_within_a_quarter() {

@@ -1,6 +1,7 @@
 //! Exports records to an OpenTelemetry collector, or any OTLP endpoint (Grafana, Datadog,
-//! Honeycomb, Elastic, SigNoz), over OTLP/HTTP with protobuf, keeping hooklog's delivery
-//! promises rather than the SDK's batch processor's.
+//! Honeycomb, Elastic, SigNoz), over OTLP/HTTP with protobuf or, with the `grpc` feature,
+//! OTLP/gRPC, keeping hooklog's delivery promises rather than the SDK's batch
+//! processor's.
 //!
 //! - Each record becomes a `LogRecord` of the OpenTelemetry logs data model: its time,
 //!   severity (Trace 1, Debug 5, Info 9, Warn 13, Error 17, Fatal and Panic 21) and level
@@ -13,17 +14,20 @@
 //!   [`service_name`](OtlpHookBuilder::service_name), else `OTEL_SERVICE_NAME`, else
 //!   `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:<executable>`), the attributes of
 //!   `OTEL_RESOURCE_ATTRIBUTES` and of the builder, and `telemetry.sdk.*`.
-//! - The endpoint, headers, timeout and compression come from the builder, else from
-//!   `OTEL_EXPORTER_OTLP_LOGS_*`, else `OTEL_EXPORTER_OTLP_*` (the general endpoint gets
-//!   `/v1/logs` appended), else `http://localhost:4318/v1/logs`, no headers, 10 s, none. A
-//!   bad value fails [`build`](OtlpHookBuilder::build) naming its variable.
+//! - The protocol, endpoint, headers, timeout and compression come from the builder, else
+//!   from `OTEL_EXPORTER_OTLP_LOGS_*`, else `OTEL_EXPORTER_OTLP_*` (for OTLP/HTTP the
+//!   general endpoint gets `/v1/logs` appended), else OTLP/HTTP to
+//!   `http://localhost:4318/v1/logs` (gRPC: `http://localhost:4317`), no headers, 10 s,
+//!   none. A bad value fails [`build`](OtlpHookBuilder::build) naming its variable.
 //! - The logging thread only encodes the record into storage it reuses (no allocation
 //!   once warm) and queues it; the hook's worker thread sends batches of up to 512
 //!   records, at least once a second, in order.
 //! - Outages: a batch the receiver could not take (connection failed, timed out, HTTP 429,
-//!   502, 503, 504) is sent again after a backoff (100 ms doubling to 5 s, spread by a
-//!   quarter; a `Retry-After` is honoured) while later records wait in the outage buffer
-//!   (8 MiB by default). When it is full, new records are dropped, counted
+//!   502, 503, 504; gRPC `UNAVAILABLE` and the other transient statuses the OTLP
+//!   specification lists, `RESOURCE_EXHAUSTED` when the receiver sends a `RetryInfo`) is
+//!   sent again after a backoff (100 ms doubling to 5 s, spread by a quarter; a
+//!   `Retry-After` or `RetryInfo` is honoured) while later records wait in the outage
+//!   buffer (8 MiB by default). When it is full, new records are dropped, counted
 //!   ([`dropped`](OtlpHook::dropped)) and reported on stderr; or, with
 //!   [`QueueFull::Block`], the logging thread waits for room.
 //! - A batch refused for good (another 4xx: it would be refused again) and the records a
@@ -57,7 +61,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Plain `http://` unless the crate's `tls` feature is on (rustls, with the Mozilla roots).
+//! OTLP/HTTP takes `https://` with the crate's `tls` feature (rustls, with the Mozilla
+//! roots); OTLP/gRPC is sent over plain HTTP/2 (`http://`, as to a collector's sidecar).
 
 #![warn(missing_docs)]
 
@@ -70,12 +75,16 @@ use hooklog::{Entry, Error, Hook, Level, QueueFull};
 mod buffer;
 mod config;
 mod export;
+#[cfg(feature = "grpc")]
+mod grpc_client;
+mod http_client;
 mod proto;
 
 use buffer::{Buffer, Limits};
-pub use config::Compression;
-use config::{DEFAULT_ENDPOINT, FromEnv};
-use export::Exporter;
+use config::FromEnv;
+pub use config::{Compression, Protocol};
+use export::{Exporter, Transport};
+use http_client::Http;
 
 /// Exports records over OTLP/HTTP; build it with [`OtlpHook::builder`].
 pub struct OtlpHook {
@@ -91,7 +100,8 @@ pub struct OtlpHook {
 ///
 /// | setting | default |
 /// |---|---|
-/// | endpoint | `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, `http://localhost:4318/v1/logs` |
+/// | protocol | `OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL`, [`Protocol::HttpProtobuf`] |
+/// | endpoint | `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/logs` for OTLP/HTTP), `http://localhost:4318/v1/logs` (gRPC: `http://localhost:4317`) |
 /// | headers | `OTEL_EXPORTER_OTLP_HEADERS`, then `OTEL_EXPORTER_OTLP_LOGS_HEADERS` |
 /// | request timeout | `OTEL_EXPORTER_OTLP_[LOGS_]TIMEOUT` (ms), 10 s |
 /// | compression | `OTEL_EXPORTER_OTLP_[LOGS_]COMPRESSION`, none |
@@ -103,6 +113,7 @@ pub struct OtlpHook {
 #[must_use]
 pub struct OtlpHookBuilder {
     endpoint: Option<String>,
+    protocol: Option<Protocol>,
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     compression: Option<Compression>,
@@ -121,6 +132,7 @@ impl OtlpHook {
     pub fn builder() -> OtlpHookBuilder {
         OtlpHookBuilder {
             endpoint: None,
+            protocol: None,
             headers: Vec::new(),
             timeout: None,
             compression: None,
@@ -243,6 +255,13 @@ impl OtlpHookBuilder {
         self
     }
 
+    /// How records travel: OTLP/HTTP with protobuf (the default) or OTLP/gRPC (feature
+    /// `grpc`), over `OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL` (`http/protobuf`, `grpc`).
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
     /// A header sent with every request (an API key, a tenant), over one of the same
     /// name from the environment.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -325,12 +344,13 @@ impl OtlpHookBuilder {
     /// the worker.
     pub fn build(self) -> Result<OtlpHook, Error> {
         let env = FromEnv::read(|name| std::env::var(name).ok())?;
-        let (endpoint, source) = match (self.endpoint, env.endpoint) {
+        let protocol = self.protocol.or(env.protocol).unwrap_or_default();
+        let (endpoint, source) = match (self.endpoint, env.endpoint(protocol)) {
             (Some(url), _) => (url, "set by the builder"),
             (None, Some(url)) => (url, "from OTEL_EXPORTER_OTLP_*ENDPOINT"),
-            (None, None) => (DEFAULT_ENDPOINT.to_owned(), "the default"),
+            (None, None) => (protocol.default_endpoint().to_owned(), "the default"),
         };
-        config::check_endpoint(&endpoint, source)?;
+        config::check_endpoint(&endpoint, source, protocol)?;
         let mut headers = env.headers;
         for (name, value) in self.headers {
             config::set_header(&mut headers, name, value);
@@ -348,17 +368,35 @@ impl OtlpHookBuilder {
             .timeout
             .or(env.timeout)
             .unwrap_or(Duration::from_secs(10));
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .user_agent(concat!("hooklog-otlp/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let compression = self.compression.or(env.compression).unwrap_or_default();
+        let transport = match protocol {
+            Protocol::HttpProtobuf => Transport::Http(Http {
+                endpoint: endpoint.clone(),
+                agent: ureq::Agent::config_builder()
+                    .timeout_global(Some(timeout))
+                    .http_status_as_error(false)
+                    .user_agent(concat!("hooklog-otlp/", env!("CARGO_PKG_VERSION")))
+                    .build()
+                    .into(),
+                headers,
+                compression,
+                compressed: Vec::new(),
+            }),
+            #[cfg(feature = "grpc")]
+            Protocol::Grpc => {
+                let grpc = grpc_client::Grpc::new(&endpoint, &headers, timeout, compression)?;
+                Transport::Grpc(Box::new(grpc))
+            }
+            #[cfg(not(feature = "grpc"))]
+            Protocol::Grpc => {
+                return Err(Error::new(
+                    "otlp: OTLP/gRPC needs hooklog-otlp's `grpc` feature",
+                ));
+            }
+        };
         let exporter = Exporter {
             endpoint: endpoint.clone(),
-            agent,
-            headers,
-            compression: self.compression.or(env.compression).unwrap_or_default(),
+            transport,
             resource: resource(
                 env.resource,
                 env.service_name,

@@ -434,17 +434,44 @@ pub(crate) fn status_message(status: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+/// The delay a `google.rpc.Status` asks for in its `RetryInfo` detail, if it has one.
+#[cfg(feature = "grpc")]
+pub(crate) fn retry_delay(status: &[u8]) -> Option<std::time::Duration> {
+    let info = fields(status, 3).find_map(|any| {
+        let type_url = field(any, 1)?;
+        type_url
+            .ends_with(b"google.rpc.RetryInfo")
+            .then(|| field(any, 2))
+            .flatten()
+    })?;
+    let delay = field(info, 1)?;
+    let seconds = varint_field(delay, 1).unwrap_or(0);
+    let nanos = varint_field(delay, 2).unwrap_or(0);
+    Some(std::time::Duration::new(
+        seconds,
+        u32::try_from(nanos).unwrap_or(0),
+    ))
+}
+
 /// The first length-delimited field `number` of a message.
-fn field(mut message: &[u8], number: u64) -> Option<&[u8]> {
-    while !message.is_empty() {
-        let (tag, rest) = varint(message)?;
-        let (value, rest) = skip(rest, (tag & 7) as u8)?;
-        if tag >> 3 == number && tag & 7 == u64::from(LENGTH) {
-            return Some(value);
+fn field(message: &[u8], number: u64) -> Option<&[u8]> {
+    fields(message, number).next()
+}
+
+/// Every length-delimited field `number` of a message, in order; stops at bytes that
+/// are not a message.
+fn fields(mut message: &[u8], number: u64) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        while !message.is_empty() {
+            let (tag, rest) = varint(message)?;
+            let (value, rest) = skip(rest, (tag & 7) as u8)?;
+            message = rest;
+            if tag >> 3 == number && tag & 7 == u64::from(LENGTH) {
+                return Some(value);
+            }
         }
-        message = rest;
-    }
-    None
+        None
+    })
 }
 
 /// The first varint field `number` of a message.
@@ -506,6 +533,30 @@ mod tests {
             assert_eq!(buf.len(), varint_len(v), "{v}");
             assert_eq!(varint(&buf), Some((v, &[][..])));
         }
+    }
+
+    #[cfg(feature = "grpc")]
+    #[test]
+    fn a_retry_info_reads_back() {
+        let mut delay = Vec::new();
+        put_uint(&mut delay, 1, 2);
+        put_uint(&mut delay, 2, 500_000_000);
+        let mut info = Vec::new();
+        put_bytes(&mut info, 1, &delay);
+        let mut any = Vec::new();
+        put_bytes(&mut any, 1, b"type.googleapis.com/google.rpc.RetryInfo");
+        put_bytes(&mut any, 2, &info);
+        let mut other = Vec::new();
+        put_bytes(&mut other, 1, b"type.googleapis.com/google.rpc.DebugInfo");
+        let mut status = Vec::new();
+        put_uint(&mut status, 1, 14);
+        put_bytes(&mut status, 3, &other);
+        put_bytes(&mut status, 3, &any);
+        assert_eq!(
+            retry_delay(&status),
+            Some(std::time::Duration::from_millis(2500))
+        );
+        assert_eq!(retry_delay(&status[..2]), None);
     }
 
     #[test]

@@ -444,3 +444,16 @@ fn bad_settings_fail_at_build_naming_them() {
         assert!(error.contains(expected), "{error}");
     }
 }
+
+#[cfg(not(feature = "grpc"))]
+#[test]
+fn grpc_without_its_feature_fails_at_build() {
+    let error = OtlpHook::builder()
+        .protocol(hooklog_otlp::Protocol::Grpc)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "otlp: OTLP/gRPC needs hooklog-otlp's `grpc` feature"
+    );
+}

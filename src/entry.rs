@@ -113,7 +113,9 @@ impl Entry {
         self
     }
 
-    /// Adds the field `"error"` holding `err.to_string()`.
+    /// Adds the field `"error"`: the error's message, with its causes (its `source()`
+    /// chain) and a backtrace of this call when `RUST_LIB_BACKTRACE` / `RUST_BACKTRACE`
+    /// ask for one; see [`Value::error`].
     #[must_use]
     pub fn with_error(self, err: &(dyn std::error::Error + 'static)) -> Entry {
         self.with_field("error", Value::error(err))

@@ -112,7 +112,7 @@ pub use out::{MemoryOut, Overflow};
 pub use sampler::Sampler;
 pub use text::time::TimestampFormat;
 pub use trace::{ParseTraceparentError, TraceContext};
-pub use value::{SharedStr, ToValue, Value};
+pub use value::{ErrorChain, SharedStr, ToValue, Value};
 
 /// README.md's Rust snippets, compiled and run as doc tests so the README stays true.
 #[cfg(doctest)]

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::io::Write as _;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::field_map::{Present, SPAN_ID, TARGET, TRACE_ID};
@@ -18,7 +19,7 @@ use crate::text::escape::{JsonEscapes, write_escaped, write_json_string, write_q
 use crate::text::number::{format_f64, write_finite_f64, write_i64, write_u64};
 use crate::text::time::{Stamp, TimestampFormat, with_stamp};
 use crate::trace::write_hex;
-use crate::value::Value;
+use crate::value::{ErrorChain, Value};
 
 /// Formats records as JSON, one object per line, like logrus's `JSONFormatter`:
 ///
@@ -303,6 +304,7 @@ impl JsonFormatter {
                 continue;
             }
             let clashes = map.clashes(key, mark, present);
+            let key_start = buf.len() + 2;
             if mark.json_plain && !clashes {
                 append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
             } else {
@@ -317,7 +319,11 @@ impl JsonFormatter {
                 }
                 buf.extend_from_slice(b"\":");
             }
+            let key_end = buf.len() - 2;
             write_value::<HTML>(buf, value);
+            if let Value::Error(chain) = value {
+                write_error_members::<HTML>(buf, key_start..key_end, chain);
+            }
         }
     }
 
@@ -330,9 +336,17 @@ impl JsonFormatter {
             if i > 0 {
                 buf.push(b',');
             }
+            let key_start = buf.len() + 1;
             write_quoted(buf, key, self.html());
+            let key_end = buf.len() - 1;
             buf.push(b':');
             write_json_value(buf, value, self.html());
+            if let Value::Error(chain) = value {
+                match self.html() {
+                    true => write_error_members::<true>(buf, key_start..key_end, chain),
+                    false => write_error_members::<false>(buf, key_start..key_end, chain),
+                }
+            }
         }
         buf.push(b'}');
     }
@@ -365,6 +379,33 @@ fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
                 serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html: HTML });
             let _ = serde::Serialize::serialize(json, &mut ser);
         }
+        Value::Error(chain) => write_json_string::<HTML>(buf, chain.message()),
+    }
+}
+
+/// After the field of an error chain, written with the key in `buf[key]` (escaped, as
+/// written): `"<key>.causes"`, its causes' messages, and `"<key>.backtrace"`, each when
+/// there is one.
+#[cold]
+fn write_error_members<const HTML: bool>(buf: &mut Vec<u8>, key: Range<usize>, chain: &ErrorChain) {
+    let key = buf[key].to_vec();
+    if chain.causes().len() > 0 {
+        buf.extend_from_slice(b",\"");
+        buf.extend_from_slice(&key);
+        buf.extend_from_slice(b".causes\":[");
+        for (i, cause) in chain.causes().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            write_json_string::<HTML>(buf, cause);
+        }
+        buf.push(b']');
+    }
+    if let Some(backtrace) = chain.backtrace() {
+        buf.extend_from_slice(b",\"");
+        buf.extend_from_slice(&key);
+        buf.extend_from_slice(b".backtrace\":");
+        write_json_string::<HTML>(buf, backtrace);
     }
 }
 

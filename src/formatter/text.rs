@@ -255,6 +255,14 @@ impl TextFormatter {
                 self.write_text(buf, std::str::from_utf8(scratch).unwrap_or_default());
             }),
             Value::Invalid(_) => {}
+            Value::Error(chain) => scratch::with(&SCRATCH, |scratch| {
+                scratch.clear();
+                let _ = write!(scratch, "{chain}");
+                if let Some(backtrace) = chain.backtrace() {
+                    let _ = write!(scratch, "\n{backtrace}");
+                }
+                self.write_text(buf, std::str::from_utf8(scratch).unwrap_or_default());
+            }),
         }
     }
 

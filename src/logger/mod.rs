@@ -259,7 +259,8 @@ impl Logger {
         self.entry().with_fields(fields)
     }
 
-    /// An entry with the field `"error"` holding `err.to_string()`.
+    /// An entry with the field `"error"`: the error with its causes; see
+    /// [`Entry::with_error`].
     pub fn with_error(&self, err: &(dyn std::error::Error + 'static)) -> Entry {
         self.entry().with_error(err)
     }

@@ -1,10 +1,12 @@
 //! Field values: typed scalars, strings held without allocating, and JSON.
 
 mod depth;
+mod error_chain;
 mod pooled;
 mod shared_str;
 mod to_value;
 
+use std::backtrace::Backtrace;
 use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
@@ -14,6 +16,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+pub use error_chain::ErrorChain;
 use shared_str::Append;
 pub use shared_str::SharedStr;
 pub use to_value::ToValue;
@@ -45,6 +48,8 @@ pub enum Value {
     /// A value that could not be serialised, with the reason; formatters leave the field
     /// out and report the reason in the `hooklog_error` key.
     Invalid(SharedStr),
+    /// An error with its causes and maybe a backtrace, from [`Value::error`].
+    Error(ErrorChain),
 }
 
 impl Value {
@@ -73,9 +78,20 @@ impl Value {
         }
     }
 
-    /// A string value holding an error's `Display` text.
+    /// An error: its `Display` text as a string when it has no cause and no backtrace
+    /// is asked for (no allocation once warm), else an [`ErrorChain`] with its causes'
+    /// messages and, when `RUST_LIB_BACKTRACE=1` (or `full`) asks for one, the backtrace
+    /// of this call. Works for `anyhow::Error` (`&*err`) and `Box<dyn Error>`.
+    ///
+    /// Only `RUST_LIB_BACKTRACE` turns backtraces on, not `RUST_BACKTRACE` alone as
+    /// [`Backtrace::capture`] would: that one is commonly set for panics, and would put a
+    /// backtrace, and its cost, on every error record.
     pub fn error(err: &(dyn std::error::Error + 'static)) -> Value {
-        Value::display(err)
+        let backtrace = error_chain::backtraces_asked().then(Backtrace::force_capture);
+        if err.source().is_none() && backtrace.is_none() {
+            return Value::display(err);
+        }
+        Value::Error(ErrorChain::with_backtrace(err, backtrace))
     }
 
     /// The string, if this is a string value.
@@ -98,7 +114,7 @@ impl Value {
         match self {
             Value::Null | Value::Bool(_) | Value::I64(_) | Value::U64(_) | Value::F64(_) => false,
             Value::Str(s) | Value::Invalid(s) => s.owns_heap(),
-            Value::Json(_) => true,
+            Value::Json(_) | Value::Error(_) => true,
         }
     }
 
@@ -170,6 +186,7 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::Json(v) => write!(f, "{v}"),
             Value::Invalid(reason) => write!(f, "<invalid: {reason}>"),
+            Value::Error(chain) => write!(f, "{chain}"),
         }
     }
 }
@@ -187,6 +204,7 @@ impl Serialize for Value {
             Value::F64(v) => serializer.collect_str(&Value::F64(*v)),
             Value::Str(s) | Value::Invalid(s) => serializer.serialize_str(s),
             Value::Json(v) => v.serialize(serializer),
+            Value::Error(chain) => serializer.collect_str(chain),
         }
     }
 }

@@ -24,7 +24,7 @@
 //! |---|---|
 //! | `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` | `Trace`, `Debug`, `Info`, `Warn`, `Error` |
 //! | the `message` field | the message |
-//! | other fields | fields, typed: integers, floats, booleans and strings as they are; `?` and `%` values, and errors, as their text |
+//! | other fields | fields, typed: integers, floats, booleans and strings as they are; `?` and `%` values as their text; errors (`as &dyn Error`) with their causes ([`Value::error`](hooklog::Value::error)) |
 //! | the fields of the spans the event is in | fields too, outermost span first, before the event's own |
 //! | the target | the record's [target](hooklog::Entry::target), which the logger's filter chooses by |
 //! | file and line | the caller, when the logger reports callers |
@@ -237,7 +237,7 @@ impl Visit for FieldVisitor<'_> {
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.insert(field, Value::display(value));
+        self.insert(field, Value::error(value));
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {

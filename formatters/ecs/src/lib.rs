@@ -48,7 +48,7 @@ use std::cell::RefCell;
 use std::io::Write as _;
 
 use hooklog::encode::{self, Renames, Zone};
-use hooklog::{Destination, Entry, Error, Fields, Formatter, Value};
+use hooklog::{Destination, Entry, Error, ErrorChain, Fields, Formatter, Value};
 
 /// The ECS version written in `ecs.version`.
 pub const ECS_VERSION: &str = "1.6.0";
@@ -118,6 +118,21 @@ fn label(key: &str) -> bool {
 /// Whether `key` stands as a label key as it is: it holds no `.`, `*` or `\`.
 fn plain_label(key: &str) -> bool {
     !key.contains(['.', '*', '\\'])
+}
+
+/// The `error.stack_trace` of an error chain: its message, a `Caused by:` line for each
+/// cause, then the backtrace, if one was captured.
+fn stack_trace(chain: &ErrorChain) -> String {
+    let mut text = chain.message().to_owned();
+    for cause in chain.causes() {
+        text.push_str("\nCaused by: ");
+        text.push_str(cause);
+    }
+    if let Some(backtrace) = chain.backtrace() {
+        text.push_str("\n\n");
+        text.push_str(backtrace);
+    }
+    text
 }
 
 /// Writes a value as a JSON string (for `labels`).
@@ -211,7 +226,14 @@ impl Formatter for EcsFormatter {
             .filter(|v| !matches!(v, Value::Invalid(_)))
         {
             buf.extend_from_slice(b",\"error.message\":");
-            write_string_value(buf, error);
+            match error {
+                Value::Error(chain) => {
+                    encode::json_string(buf, chain.message());
+                    buf.extend_from_slice(b",\"error.stack_trace\":");
+                    encode::json_string(buf, &stack_trace(chain));
+                }
+                other => write_string_value(buf, other),
+            }
         }
         // A record's own `service.name` and `event.dataset` stand among its ECS fields.
         let service = self.service_name.as_deref();

@@ -2,6 +2,8 @@
 //! a newline `NAME`, a newline, its length as 64-bit little endian, the value and a
 //! newline; field names made valid and unique.
 
+use std::io::Write as _;
+
 use hooklog::{Entry, Value};
 
 /// The fields the hook writes itself, and those the journal gives a meaning: a record's
@@ -132,13 +134,21 @@ fn finish_field(buf: &mut Vec<u8>, start: usize, name_end: usize) {
 }
 
 /// Appends a value as text: strings as they are, numbers in decimal, booleans as
-/// `true` / `false`, no value as nothing, JSON compact.
+/// `true` / `false`, no value as nothing, JSON compact, an error chain's messages joined
+/// with `": "` and its backtrace.
 fn put_value(buf: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
         Value::Null => {}
         Value::Json(json) => {
             let _ = serde_json::to_writer(&mut *buf, json);
+        }
+        // The messages joined with ": ", then the backtrace.
+        Value::Error(chain) => {
+            let _ = write!(buf, "{chain}");
+            if let Some(backtrace) = chain.backtrace() {
+                let _ = write!(buf, "\n{backtrace}");
+            }
         }
         other => hooklog::encode::json_value(buf, other),
     }

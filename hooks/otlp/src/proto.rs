@@ -314,6 +314,10 @@ fn put_attribute(buf: &mut Vec<u8>, key: &str, value: &Value) -> bool {
             head[1] = u8::from(*v);
             (head, 2)
         }
+        Value::Error(chain) => {
+            put_error(buf, std::str::from_utf8(key).unwrap_or_default(), chain);
+            return true;
+        }
         other => {
             let Some(any) = Any::of(other) else {
                 return false;
@@ -326,6 +330,30 @@ fn put_attribute(buf: &mut Vec<u8>, key: &str, value: &Value) -> bool {
     put_short_key(buf, key, head_len);
     append(buf, &head[..head_len]);
     true
+}
+
+/// Writes an error chain as attributes: `key` its message, `key.causes` its causes'
+/// messages (an array), `key.backtrace` the backtrace, each when there is one.
+#[cold]
+fn put_error(buf: &mut Vec<u8>, key: &str, chain: &hooklog::ErrorChain) {
+    put_key_value(buf, ATTRIBUTES, key, &Any::Str(chain.message()));
+    if chain.causes().len() > 0 {
+        let causes = serde_json::Value::from_iter(chain.causes());
+        put_key_value(
+            buf,
+            ATTRIBUTES,
+            &format!("{key}.causes"),
+            &Any::Json(&causes),
+        );
+    }
+    if let Some(backtrace) = chain.backtrace() {
+        put_key_value(
+            buf,
+            ATTRIBUTES,
+            &format!("{key}.backtrace"),
+            &Any::Str(backtrace),
+        );
+    }
 }
 
 /// The bytes of a short attribute besides its key and value: the attribute's tag and

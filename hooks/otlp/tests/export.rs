@@ -458,3 +458,39 @@ fn grpc_without_its_feature_fails_at_build() {
         "otlp: OTLP/gRPC needs hooklog-otlp's `grpc` feature"
     );
 }
+
+#[test]
+fn an_error_chain_arrives_as_its_message_and_causes() {
+    let Some(receiver) = Receiver::start(&[]) else {
+        return;
+    };
+    let logger = logger(builder(&receiver).build().unwrap());
+    let err = std::io::Error::other(ChainedError(std::io::Error::other("connection reset")));
+    logger.with_error(&err).error("charge failed");
+    logger.flush().unwrap();
+    let attributes = &receiver.wait_for(1)[0]["attributes"];
+    assert_eq!(
+        attributes["error"],
+        json!({"string": "card network unreachable"})
+    );
+    assert_eq!(
+        attributes["error.causes"],
+        json!({"array": [{"string": "connection reset"}]})
+    );
+}
+
+/// "card network unreachable", caused by its inner error.
+#[derive(Debug)]
+struct ChainedError(std::io::Error);
+
+impl std::fmt::Display for ChainedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("card network unreachable")
+    }
+}
+
+impl std::error::Error for ChainedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}

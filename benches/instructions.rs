@@ -1,9 +1,13 @@
 //! Logs `n` records of one scenario of one crate, for `scripts/instructions`, which runs
 //! it under callgrind to count instructions per record:
 //! `instructions <scenario> <crate> <n>`; or `n` hooklog records of ten fields of one kind
-//! (`none` for no fields), for the cost of a field by kind: `instructions kind <kind> <n>`.
+//! (`none` for no fields), for the cost of a field by kind: `instructions kind <kind> <n>`;
+//! or `n` hooklog records of `fields10` or `request10` from a logger redacting with the
+//! default rules: `instructions redacted <scenario> <n>`, and from the same code without
+//! redaction, to compare with: `instructions unredacted <scenario> <n>`.
 
 mod common;
+use common::{hooklog_emit, hooklog_fields10, hooklog_request10};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -15,6 +19,13 @@ fn main() {
         return;
     };
     let n: u64 = n.parse().expect("a record count");
+    if scenario == "redacted" || scenario == "unredacted" {
+        if !log_redacted(krate, n, scenario == "redacted") {
+            eprintln!("unknown scenario {krate:?}: fields10 or request10");
+            std::process::exit(2);
+        }
+        return;
+    }
     if scenario == "kind" {
         if !log_kind(krate, n) {
             eprintln!("unknown kind {krate:?}");
@@ -41,6 +52,26 @@ fn main() {
         std::process::exit(2);
     };
     (case.run)(n);
+}
+
+/// `fields10` or `request10` through a logger with [`hooklog::Redaction::new`], or
+/// without redaction.
+#[allow(clippy::approx_constant)] // float=3.14159 is part of the fields10 record
+fn log_redacted(scenario: &str, n: u64, redacted: bool) -> bool {
+    let builder = hooklog::Logger::builder()
+        .formatter(hooklog::JsonFormatter::new())
+        .out(std::io::sink());
+    let logger = match redacted {
+        true => builder.redact(hooklog::Redaction::new()).build(),
+        false => builder.build(),
+    };
+    let request = common::Request::new();
+    match scenario {
+        "fields10" => (0..n).for_each(|_| hooklog_fields10!(level info, logger)),
+        "request10" => (0..n).for_each(|_| hooklog_request10!(level info, logger, request)),
+        _ => return false,
+    }
+    true
 }
 
 /// Ten fields of one kind, for the cost of a field by kind: `instructions kind <kind> <n>`.

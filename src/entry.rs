@@ -167,6 +167,11 @@ impl Entry {
         &self.data.message
     }
 
+    /// The message, mutably: redaction rewrites it.
+    pub(crate) fn message_mut(&mut self) -> &mut String {
+        &mut self.data.message
+    }
+
     /// The time of the record this entry carries (see [`level`](Entry::level)); for a
     /// context entry, the time set by [`with_time`](Entry::with_time), else `UNIX_EPOCH`.
     pub fn time(&self) -> SystemTime {

@@ -73,6 +73,7 @@ pub mod encode;
 mod formatter;
 mod hook;
 mod out;
+mod redact;
 mod sampler;
 // 5. The logger, its filter and settings, the global logger.
 mod filter;
@@ -109,10 +110,11 @@ pub use logger::global::{
 pub use logger::{Logger, LoggerBuilder, RecordBuilder};
 pub use macros::__private;
 pub use out::{MemoryOut, Overflow};
+pub use redact::{Detector, Redaction};
 pub use sampler::Sampler;
 pub use text::time::TimestampFormat;
 pub use trace::{ParseTraceparentError, TraceContext};
-pub use value::{ErrorChain, SharedStr, ToValue, Value};
+pub use value::{ErrorChain, Secret, SharedStr, ToValue, Value};
 
 /// README.md's Rust snippets, compiled and run as doc tests so the README stays true.
 #[cfg(doctest)]

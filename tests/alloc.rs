@@ -165,3 +165,30 @@ fn a_service_record_allocates_nothing_once_warm() {
     }
     assert_eq!(results, [0; 8]);
 }
+
+#[test]
+fn redaction_allocates_nothing_once_warm() {
+    if !measurable("redaction_allocates_nothing_once_warm") {
+        return;
+    }
+    let logger = Logger::builder()
+        .level(Level::Info)
+        .formatter(JsonFormatter::new())
+        .out(io::sink())
+        .redact(hooklog::Redaction::new())
+        .build();
+    let results = [
+        allocations("nothing to redact", |i| {
+            hooklog::info!(logger, "request handled";
+                "int" => i, "user" => "alice@example.com", "path" => "/api/v1/users/42",
+                "status" => 200u64, "latency_ms" => 12.5)
+        }),
+        allocations("secrets by key and by value", |i| {
+            hooklog::info!(logger, "login with Bearer abcdef0123456789 for {}", i;
+                "password" => "hunter2", "authorization" => "Basic YWxhZGRpbjpvcGVu",
+                "card" => "4111 1111 1111 1111", "pan" => 4_111_111_111_111_111u64,
+                "jwt" => "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl")
+        }),
+    ];
+    assert_eq!(results, [0; 2]);
+}

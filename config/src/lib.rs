@@ -1,6 +1,7 @@
 //! Configure hooklog from a file (TOML or JSON), a string or the environment, as zap's
 //! `Config` does: level, format and its options, outputs as URLs, hooks per output with
-//! their levels, caller reporting and initial fields.
+//! their levels, caller reporting, initial fields and redaction (`[redact]`, see
+//! [`RedactConfig`]).
 //!
 //! ```
 //! use hooklog_config::Config;
@@ -73,8 +74,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use hooklog::{
-    AsyncHook, DefaultFields, Entry, Error, Filter, Formatter, Hook, Level, Logger, MemoryOut,
-    Overflow, Value,
+    AsyncHook, DefaultFields, Detector, Entry, Error, Filter, Formatter, Hook, Level, Logger,
+    MemoryOut, Overflow, Redaction, Value,
 };
 use hooklog_writer::WriterHook;
 use serde::Deserialize;
@@ -119,10 +120,69 @@ pub struct Config {
     /// Fields on every record.
     #[serde(default)]
     pub fields: BTreeMap<String, serde_json::Value>,
+    /// Secrets replaced by `[REDACTED]` before any output sees them (see
+    /// [`hooklog::Redaction`]): an empty `[redact]` table turns on the default rules.
+    pub redact: Option<RedactConfig>,
     /// What [`with_env`](Config::with_env) read, kept apart from the file's values so
     /// `build` knows which wins and where a bad value came from.
     #[serde(skip)]
     environment: Environment,
+}
+
+/// The `[redact]` table: the default key rules and detectors, changed by its keys.
+///
+/// ```
+/// let config = hooklog_config::Config::from_toml_str(r#"
+///     [redact]
+///     keys = ["*secret*", "api_key"]
+///     without_keys = ["*token*"]
+///     without_detectors = ["card"]
+/// "#)?;
+/// let logger = config.build()?;
+/// # Ok::<(), hooklog_config::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactConfig {
+    /// `false` turns redaction off (default `true`).
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// Key rules added to the defaults (`*secret*`, `api_key`), matched without case.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Key rules removed, the defaults' included (`*token*`).
+    #[serde(default)]
+    pub without_keys: Vec<String>,
+    /// Detectors turned off: `bearer`, `jwt`, `pem`, `aws`, `card`.
+    #[serde(default)]
+    pub without_detectors: Vec<String>,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+impl RedactConfig {
+    /// The redaction this table describes; `None` when it is turned off.
+    fn redaction(&self) -> Result<Option<Redaction>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let mut redaction = Redaction::new();
+        for key in &self.keys {
+            redaction = redaction.key(key);
+        }
+        for key in &self.without_keys {
+            redaction = redaction.without_key(key);
+        }
+        for (i, name) in self.without_detectors.iter().enumerate() {
+            let detector = name
+                .parse::<Detector>()
+                .map_err(|e| ConfigError::new(format!("redact.without_detectors[{i}]"), e))?;
+            redaction = redaction.without_detector(detector);
+        }
+        Ok(Some(redaction))
+    }
 }
 
 /// The variables [`Config::with_env`] read.
@@ -336,6 +396,15 @@ impl Config {
         let mut builder = Logger::builder()
             .filter(filter)
             .report_caller(report_caller);
+        if let Some(redaction) = self
+            .redact
+            .as_ref()
+            .map(RedactConfig::redaction)
+            .transpose()?
+            .flatten()
+        {
+            builder = builder.redact(redaction);
+        }
 
         let mut hooks: Vec<Box<dyn Hook>> = Vec::new();
         if !self.fields.is_empty() {

@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::io::Write as _;
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::field_map::{Present, SPAN_ID, TARGET, TRACE_ID};
@@ -276,6 +275,7 @@ impl JsonFormatter {
 
     /// Writes the fields at the top level, each key renamed if it clashes with a fixed
     /// key the record has (`target_present` says whether the target is written).
+    #[inline(always)]
     fn write_fields(&self, buf: &mut Vec<u8>, entry: &Entry, target_present: bool) {
         if self.html() {
             self.write_fields_escaping::<true>(buf, entry, target_present);
@@ -299,12 +299,12 @@ impl JsonFormatter {
         };
         // Made for the first key that needs a new name: most records have none.
         let mut renamer = None;
+        let may_be_invalid = entry.fields().may_be_invalid();
         for (key, value, mark) in entry.fields().iter_keys() {
-            if value.is_invalid() {
+            if may_be_invalid && value.is_invalid() {
                 continue;
             }
             let clashes = map.clashes(key, mark, present);
-            let key_start = buf.len() + 2;
             if mark.json_plain && !clashes {
                 append_wrapped(buf, b",\"", key.as_bytes(), b"\":");
             } else {
@@ -319,11 +319,7 @@ impl JsonFormatter {
                 }
                 buf.extend_from_slice(b"\":");
             }
-            let key_end = buf.len() - 2;
-            write_value::<HTML>(buf, value);
-            if let Value::Error(chain) = value {
-                write_error_members::<HTML>(buf, key_start..key_end, chain);
-            }
+            write_field_value::<HTML>(buf, key, value);
         }
     }
 
@@ -336,15 +332,13 @@ impl JsonFormatter {
             if i > 0 {
                 buf.push(b',');
             }
-            let key_start = buf.len() + 1;
             write_quoted(buf, key, self.html());
-            let key_end = buf.len() - 1;
             buf.push(b':');
             write_json_value(buf, value, self.html());
             if let Value::Error(chain) = value {
                 match self.html() {
-                    true => write_error_members::<true>(buf, key_start..key_end, chain),
-                    false => write_error_members::<false>(buf, key_start..key_end, chain),
+                    true => write_error_members::<true>(buf, key, chain),
+                    false => write_error_members::<false>(buf, key, chain),
                 }
             }
         }
@@ -379,19 +373,43 @@ fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
                 serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html: HTML });
             let _ = serde::Serialize::serialize(json, &mut ser);
         }
-        Value::Error(chain) => write_json_string::<HTML>(buf, chain.message()),
+        Value::Error(chain) => write_error_message::<HTML>(buf, chain),
     }
 }
 
-/// After the field of an error chain, written with the key in `buf[key]` (escaped, as
-/// written): `"<key>.causes"`, its causes' messages, and `"<key>.backtrace"`, each when
-/// there is one.
+/// The value of the field `key`: as [`write_value`] writes it, and after an error chain
+/// its causes and backtrace as members of their own.
+#[inline(always)]
+fn write_field_value<const HTML: bool>(buf: &mut Vec<u8>, key: &str, value: &Value) {
+    match value {
+        Value::Error(chain) => write_error_field::<HTML>(buf, key, chain),
+        other => write_value::<HTML>(buf, other),
+    }
+}
+
+/// An error chain's field: its message, then its members.
 #[cold]
-fn write_error_members<const HTML: bool>(buf: &mut Vec<u8>, key: Range<usize>, chain: &ErrorChain) {
-    let key = buf[key].to_vec();
+#[inline(never)]
+fn write_error_field<const HTML: bool>(buf: &mut Vec<u8>, key: &str, chain: &ErrorChain) {
+    write_json_string::<HTML>(buf, chain.message());
+    write_error_members::<HTML>(buf, key, chain);
+}
+
+/// An error chain's own message, as a JSON string; kept out of line, as errors are rare.
+#[cold]
+#[inline(never)]
+fn write_error_message<const HTML: bool>(buf: &mut Vec<u8>, chain: &ErrorChain) {
+    write_json_string::<HTML>(buf, chain.message());
+}
+
+/// After the field `key` of an error chain: `"<key>.causes"`, its causes' messages, and
+/// `"<key>.backtrace"`, each when there is one.
+#[cold]
+#[inline(never)]
+fn write_error_members<const HTML: bool>(buf: &mut Vec<u8>, key: &str, chain: &ErrorChain) {
     if chain.causes().len() > 0 {
         buf.extend_from_slice(b",\"");
-        buf.extend_from_slice(&key);
+        write_escaped(buf, key, HTML);
         buf.extend_from_slice(b".causes\":[");
         for (i, cause) in chain.causes().enumerate() {
             if i > 0 {
@@ -403,7 +421,7 @@ fn write_error_members<const HTML: bool>(buf: &mut Vec<u8>, key: Range<usize>, c
     }
     if let Some(backtrace) = chain.backtrace() {
         buf.extend_from_slice(b",\"");
-        buf.extend_from_slice(&key);
+        write_escaped(buf, key, HTML);
         buf.extend_from_slice(b".backtrace\":");
         write_json_string::<HTML>(buf, backtrace);
     }

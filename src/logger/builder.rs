@@ -12,6 +12,7 @@ use crate::filter::Filter;
 use crate::formatter::{Formatter, TextFormatter};
 use crate::hook::{Hook, LevelHooks};
 use crate::level::Level;
+use crate::redact::Redaction;
 use crate::sampler::Sampler;
 
 /// Builds a [`Logger`].
@@ -25,6 +26,7 @@ use crate::sampler::Sampler;
 /// | report caller | off |
 /// | exit func | `std::process::exit` |
 /// | sampler | none |
+/// | redaction | none |
 ///
 /// ```
 /// use hooklog::{JsonFormatter, Level, Logger};
@@ -46,6 +48,7 @@ pub struct LoggerBuilder {
     report_caller: bool,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
     sampler: Option<Arc<Sampler>>,
+    redaction: Option<Arc<Redaction>>,
 }
 
 impl LoggerBuilder {
@@ -58,7 +61,15 @@ impl LoggerBuilder {
             report_caller: false,
             exit_func: Arc::new(|code| std::process::exit(code)),
             sampler: None,
+            redaction: None,
         }
+    }
+
+    /// Replaces secrets with `[REDACTED]` as `redaction` says, in every record, before
+    /// any hook or formatter sees it: [`Redaction::new()`] for the default rules.
+    pub fn redact(mut self, redaction: Redaction) -> LoggerBuilder {
+        self.redaction = Some(Arc::new(redaction));
+        self
     }
 
     /// Samples records with `sampler`.
@@ -139,6 +150,7 @@ impl LoggerBuilder {
                 hooks: self.hooks,
                 exit_func: self.exit_func,
                 sampler: self.sampler,
+                redaction: self.redaction,
             }),
             changing: Mutex::new(()),
         })

@@ -29,6 +29,7 @@ use crate::hook::{Hook, LevelHooks, Registered, in_hook_of};
 use crate::level::Level;
 use crate::lifecycle::{self, AtExit, Stage};
 use crate::pool::{self, Pooled};
+use crate::redact::Redaction;
 use crate::sampler::Sampler;
 use crate::trace::TraceContext;
 use crate::value::{SharedStr, Value};
@@ -89,6 +90,8 @@ struct Settings {
     hooks: LevelHooks,
     exit_func: Arc<dyn Fn(i32) + Send + Sync>,
     sampler: Option<Arc<Sampler>>,
+    /// Secrets replaced before hooks and formatters see the record.
+    redaction: Option<Arc<Redaction>>,
 }
 
 /// Told when a logger's filter changes: the logger and the most verbose level it now
@@ -213,6 +216,12 @@ impl Logger {
     pub fn set_exit_func(&self, exit_func: impl Fn(i32) + Send + Sync + 'static) {
         let exit_func: Arc<dyn Fn(i32) + Send + Sync> = Arc::new(exit_func);
         self.change_settings(|settings| settings.exit_func = Arc::clone(&exit_func));
+    }
+
+    /// Redacts records as `redaction` says from now on (`None`: no redaction).
+    pub fn set_redaction(&self, redaction: Option<Redaction>) {
+        let redaction = redaction.map(Arc::new);
+        self.change_settings(|settings| settings.redaction = redaction.clone());
     }
 
     /// Samples records with `sampler` from now on (`None` keeps every record).
@@ -455,8 +464,15 @@ impl Shared {
         }
         let mut buf = std::mem::take(&mut data.buf);
         let mut record = Entry::record(data);
+        if let Some(redaction) = &settings.redaction {
+            redaction.apply(&mut record);
+        }
         if settings.hooks.has_level(level) && !in_hook_of(self.id()) {
             settings.hooks.fire_contained(level, &mut record, self.id());
+            // Hooks may have added fields.
+            if let Some(redaction) = &settings.redaction {
+                redaction.apply(&mut record);
+            }
         }
         if let Some(out) = &settings.out {
             write(&*settings.formatter, out, &record, &mut buf);

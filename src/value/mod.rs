@@ -3,6 +3,7 @@
 mod depth;
 mod error_chain;
 mod pooled;
+mod secret;
 mod shared_str;
 mod to_value;
 
@@ -17,6 +18,8 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 pub use error_chain::ErrorChain;
+pub(crate) use secret::REDACTED;
+pub use secret::Secret;
 use shared_str::Append;
 pub use shared_str::SharedStr;
 pub use to_value::ToValue;

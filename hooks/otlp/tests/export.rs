@@ -494,3 +494,39 @@ impl std::error::Error for ChainedError {
         Some(&self.0)
     }
 }
+
+#[test]
+fn a_redacting_logger_sends_no_secret() {
+    let Some(receiver) = Receiver::start(&[]) else {
+        return;
+    };
+    let logger = Logger::builder()
+        .out(std::io::sink())
+        .redact(hooklog::Redaction::new())
+        .hook(builder(&receiver).build().unwrap())
+        .build();
+    let secrets = [
+        "hunter2",
+        "abcdef0123456789",
+        "4111 1111 1111 1111",
+        "AKIAIOSFODNN7EXAMPLE",
+    ];
+    hooklog::info!(logger, "login with Bearer abcdef0123456789";
+        "user" => "ana", "password" => "hunter2", "card" => "4111 1111 1111 1111",
+        "config" => json!({"aws": {"id": "AKIAIOSFODNN7EXAMPLE"}}));
+    logger.flush().unwrap();
+    let record = receiver.wait_for(1).remove(0);
+    let stored = record.to_string();
+    for secret in secrets {
+        assert!(!stored.contains(secret), "{secret} in {stored}");
+    }
+    assert_eq!(
+        record["body"],
+        json!({"string": "login with Bearer [REDACTED]"})
+    );
+    assert_eq!(record["attributes"]["user"], json!({"string": "ana"}));
+    assert_eq!(
+        record["attributes"]["password"],
+        json!({"string": "[REDACTED]"})
+    );
+}

@@ -114,8 +114,8 @@ impl Entry {
     }
 
     /// Adds the field `"error"`: the error's message, with its causes (its `source()`
-    /// chain) and a backtrace of this call when `RUST_LIB_BACKTRACE` / `RUST_BACKTRACE`
-    /// ask for one; see [`Value::error`].
+    /// chain) and a backtrace of this call when `RUST_LIB_BACKTRACE` asks for one; see
+    /// [`Value::error`].
     #[must_use]
     pub fn with_error(self, err: &(dyn std::error::Error + 'static)) -> Entry {
         self.with_field("error", Value::error(err))

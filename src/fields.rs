@@ -47,38 +47,7 @@ pub struct Fields {
     /// Whether some value may be [`Value::Invalid`]; while it is false, formatters need
     /// not look for one.
     may_be_invalid: bool,
-    /// Which fields redaction must look at, a bit for each (the last bit for every field
-    /// from the 64th on): a key a default rule names, a string long enough to hold a
-    /// secret, an integer long enough to be a card number, JSON, an error; or any field
-    /// that may have changed through a mutable reference.
-    suspects: u64,
 }
-
-/// A bit of [`Fields::suspects`] for the field at `at`.
-#[inline(always)]
-fn suspect_bit(at: usize) -> u64 {
-    1 << at.min(63)
-}
-
-/// Whether redaction must look at a field with this mark and value; see
-/// [`Fields::suspects`]. For strings, only their length counts: the shortest secret a
-/// detector knows has 13 bytes.
-#[inline(always)]
-fn suspect(mark: KeyMark, value: &Value) -> bool {
-    mark.sensitive != 0
-        || match value {
-            Value::Str(s) => s.len() >= SHORTEST_SECRET,
-            Value::I64(v) => v.unsigned_abs() >= SHORTEST_CARD,
-            Value::U64(v) => *v >= SHORTEST_CARD,
-            Value::Json(_) | Value::Error(_) => true,
-            _ => false,
-        }
-}
-
-/// The fewest bytes of a secret a redaction detector finds.
-pub(crate) const SHORTEST_SECRET: usize = 13;
-/// The smallest integer with the digits of a card number.
-const SHORTEST_CARD: u64 = 1_000_000_000_000;
 
 /// One field, with what is known of its key.
 #[derive(Clone, PartialEq)]
@@ -119,12 +88,7 @@ impl<'a> Spare<'a> {
             self.push(key, mark, Value::from(s));
             return;
         }
-        let fields = self.0;
-        if s.len() >= SHORTEST_SECRET || mark.sensitive != 0 {
-            fields.suspects |= suspect_bit(fields.slots.len());
-        }
-        if let Value::Str(text) = Spare(fields).push(key, mark, Value::Str(SharedStr::EMPTY_INLINE))
-        {
+        if let Value::Str(text) = self.push(key, mark, Value::Str(SharedStr::EMPTY_INLINE)) {
             text.push_inline(s);
         }
     }
@@ -145,9 +109,6 @@ impl<'a> Spare<'a> {
         if let Value::Str(text) = &mut fields.slots[at].value {
             write_text(text, args, failed);
             fields.owns_heap |= text.owns_heap();
-            if text.len() >= SHORTEST_SECRET {
-                fields.suspects |= suspect_bit(at);
-            }
         }
     }
 
@@ -160,9 +121,6 @@ impl<'a> Spare<'a> {
         fields.owns_heap |= value.owns_heap();
         fields.may_be_invalid |= value.is_invalid();
         let len = fields.slots.len();
-        if suspect(mark, &value) {
-            fields.suspects |= suspect_bit(len);
-        }
         // SAFETY: `Fields::spare`, the only maker of a `Spare`, left room for one more
         // slot at `len`; every part of it is written before the length takes it in.
         unsafe {
@@ -279,6 +237,8 @@ pub(crate) const fn fingerprint(key: &str) -> u64 {
 }
 
 /// Bit 1: JSON escapes this byte (HTML-safe or not). Bit 2: logfmt replaces it in a key.
+/// Bit 4: a byte every key a default redaction rule names has one of (`w` of `password`,
+/// `k` of `token` and `cookie`, `z` of `authorization`), in either case.
 const KEY_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -290,6 +250,9 @@ const KEY_BYTES: [u8; 256] = {
         }
         if c <= b' ' || matches!(c, b'=' | b'"' | 0x7f | 0xc2) {
             table[b] |= 2;
+        }
+        if matches!(c.to_ascii_lowercase(), b'w' | b'k' | b'z') {
+            table[b] |= 4;
         }
         b += 1;
     }
@@ -310,8 +273,8 @@ impl KeyMark {
             fingerprint: fingerprint(key),
             json_plain: flags & 1 == 0,
             logfmt_plain: flags & 2 == 0 && !bytes.is_empty(),
-            // No rule matches a key shorter than five bytes: most keys skip the scan.
-            sensitive: if bytes.len() < 5 {
+            // Most keys have none of the bytes the rules need, and skip the scan.
+            sensitive: if flags & 4 == 0 {
                 0
             } else {
                 sensitivity(bytes)
@@ -350,9 +313,6 @@ impl Fields {
             Some(at) => {
                 self.owns_heap |= value.owns_heap();
                 self.may_be_invalid |= value.is_invalid();
-                if suspect(mark, &value) {
-                    self.suspects |= suspect_bit(at);
-                }
                 Some(std::mem::replace(&mut self.slots[at].value, value))
             }
             None => {
@@ -400,9 +360,6 @@ impl Fields {
         debug_assert!(self.position_by(&key, mark.fingerprint).is_none());
         self.owns_heap |= key.owns_heap() || value.owns_heap();
         self.may_be_invalid |= value.is_invalid();
-        if suspect(mark, &value) {
-            self.suspects |= suspect_bit(self.slots.len());
-        }
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.slots.len());
         }
@@ -422,7 +379,6 @@ impl Fields {
         let at = self.position(key)?;
         self.owns_heap = true;
         self.may_be_invalid = true;
-        self.suspects |= suspect_bit(at);
         Some(&mut self.slots[at].value)
     }
 
@@ -435,8 +391,6 @@ impl Fields {
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let at = self.position(key)?;
         let slot = self.slots.remove(at);
-        // The fields after it move up one.
-        self.suspects = u64::MAX;
         if self.index.is_some() {
             self.rebuild_index();
         }
@@ -467,7 +421,6 @@ impl Fields {
         }
         self.owns_heap = false;
         self.may_be_invalid = false;
-        self.suspects = 0;
         self.index = None;
     }
 
@@ -488,14 +441,12 @@ impl Fields {
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
         self.owns_heap = true;
         self.may_be_invalid = true;
-        self.suspects = u64::MAX;
         self.slots.iter_mut().map(|slot| &mut slot.value)
     }
 
     /// Sorts the fields by key (stable).
     pub fn sort_keys(&mut self) {
         self.slots.sort_by(|a, b| a.key.cmp(&b.key));
-        self.suspects = u64::MAX;
         if self.index.is_some() {
             self.rebuild_index();
         }
@@ -531,7 +482,6 @@ impl Fields {
         self.index.clone_from(&other.index);
         self.owns_heap = other.owns_heap;
         self.may_be_invalid = other.may_be_invalid;
-        self.suspects = other.suspects;
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -554,29 +504,11 @@ impl Fields {
         self.may_be_invalid
     }
 
-    /// Calls `f` on each field redaction must look at (see [`Fields::suspects`]), or on
-    /// every field if `all`, with its key, mark and value.
-    #[inline]
-    pub(crate) fn for_each_suspect(
-        &mut self,
-        all: bool,
-        mut f: impl FnMut(&Key, KeyMark, &mut Value),
-    ) {
-        let mut bits = if all { u64::MAX } else { self.suspects };
-        if bits & (1 << 63) != 0 {
-            // The last bit stands for every field from the 64th on.
-            for slot in self.slots.iter_mut().skip(63) {
-                f(&slot.key, slot.mark, &mut slot.value);
-            }
-            bits &= !(1 << 63);
-        }
-        while bits != 0 {
-            let at = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if let Some(slot) = self.slots.get_mut(at) {
-                f(&slot.key, slot.mark, &mut slot.value);
-            }
-        }
+    /// Each field with its key and mark, the value mutable: what redaction looks at.
+    pub(crate) fn slots_mut(&mut self) -> impl Iterator<Item = (&Key, KeyMark, &mut Value)> {
+        self.slots
+            .iter_mut()
+            .map(|slot| (&slot.key, slot.mark, &mut slot.value))
     }
 
     /// The fields with each key's mark, so formatters need not look at the key again.

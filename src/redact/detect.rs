@@ -25,7 +25,9 @@ pub(crate) const AWS: u8 = 8;
 pub(crate) const CARD: u8 = 16;
 
 /// No secret the detectors know is shorter.
-const MIN_LEN: usize = crate::fields::SHORTEST_SECRET;
+const MIN_LEN: usize = 13;
+/// The smallest integer with as many digits as a card number.
+pub(crate) const SHORTEST_CARD: u64 = 1_000_000_000_000;
 const MIN_CARD_DIGITS: usize = 13;
 const MAX_CARD_DIGITS: usize = 19;
 /// The fewest bytes of a bearer token, after `Bearer `.
@@ -76,7 +78,7 @@ pub(crate) fn find(text: &str, from: usize, detectors: u8) -> Option<Range<usize
 
 /// Whether an integer is a card number: 13 to 19 digits that pass the Luhn check.
 pub(crate) fn card_number(v: u64) -> bool {
-    if v < 1_000_000_000_000 {
+    if v < SHORTEST_CARD {
         return false;
     }
     let mut digits = itoa::Buffer::new();

@@ -192,30 +192,35 @@ impl Redaction {
 
     /// Replaces the secrets of `entry` (its message and fields) with `[REDACTED]`.
     ///
-    /// The common case, nothing found, stays here: a quick look at the message and at
-    /// the strings that may hold a secret; anything more is left to cold functions.
+    /// The common case, nothing found, stays here: a key's mark says whether a default
+    /// rule names it, and only text of 13 bytes or more, integers of 13 digits or more,
+    /// JSON and errors are looked at further; finding and replacing is left to cold
+    /// functions.
     #[inline]
     pub(crate) fn apply(&self, entry: &mut Entry) {
         if detect::may_hold(entry.message().as_bytes(), self.detectors) {
             self.redact_text(entry.message_mut());
         }
-        // Only fields that may hold a secret are looked at; with rules of its own, every
-        // key is.
-        let all = !self.keys.is_empty();
-        entry
-            .fields_mut()
-            .for_each_suspect(all, |key, mark, value| {
-                if mark.sensitive & self.default_keys != 0 || (all && self.custom_key_matches(key))
-                {
-                    *value = redacted();
-                } else if let Value::Str(s) = value {
-                    if detect::may_hold(s.as_bytes(), self.detectors) {
-                        self.redact_str(value);
-                    }
-                } else {
-                    self.redact_value(value);
+        let custom_keys = !self.keys.is_empty();
+        for (key, mark, value) in entry.fields_mut().slots_mut() {
+            if mark.sensitive & self.default_keys != 0
+                || (custom_keys && self.custom_key_matches(key))
+            {
+                *value = redacted();
+                continue;
+            }
+            match value {
+                Value::Str(s) if detect::may_hold(s.as_bytes(), self.detectors) => {
+                    self.redact_str(value)
                 }
-            });
+                Value::U64(v) if *v >= detect::SHORTEST_CARD => self.redact_value(value),
+                Value::I64(v) if v.unsigned_abs() >= detect::SHORTEST_CARD => {
+                    self.redact_value(value)
+                }
+                Value::Json(_) | Value::Error(_) => self.redact_value(value),
+                _ => {}
+            }
+        }
     }
 
     /// Whether `key` matches one of the key rules that are not among the defaults.
@@ -335,6 +340,26 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::glob;
+    use crate::fields::KeyMark;
+
+    #[test]
+    fn key_marks_name_the_default_rules_a_key_matches() {
+        for (key, rules) in [
+            ("password", 1),
+            ("DB_PASSWORD_FILE", 1),
+            ("x-auth-token", 2),
+            ("Authorization", 4),
+            ("COOKIE", 8),
+            ("Set-Cookie", 16),
+            ("cookies", 0),
+            ("user", 0),
+            ("latency_ms", 0),
+            ("passwor", 0),
+            ("tokens_used_password", 3),
+        ] {
+            assert_eq!(KeyMark::of(key).sensitive, rules, "{key}");
+        }
+    }
 
     #[test]
     fn globs_match_without_case() {

@@ -319,7 +319,7 @@ impl JsonFormatter {
                 }
                 buf.extend_from_slice(b"\":");
             }
-            write_field_value::<HTML>(buf, key, value);
+            write_value::<HTML>(buf, value, Some(key));
         }
     }
 
@@ -334,12 +334,9 @@ impl JsonFormatter {
             }
             write_quoted(buf, key, self.html());
             buf.push(b':');
-            write_json_value(buf, value, self.html());
-            if let Value::Error(chain) = value {
-                match self.html() {
-                    true => write_error_members::<true>(buf, key, chain),
-                    false => write_error_members::<false>(buf, key, chain),
-                }
+            match self.html() {
+                true => write_value::<true>(buf, value, Some(key)),
+                false => write_value::<false>(buf, value, Some(key)),
             }
         }
         buf.push(b'}');
@@ -351,15 +348,17 @@ impl JsonFormatter {
 /// too), JSON values compact, and a value that could not be serialised as `null`.
 pub(crate) fn write_json_value(buf: &mut Vec<u8>, value: &Value, html: bool) {
     if html {
-        write_value::<true>(buf, value);
+        write_value::<true>(buf, value, None);
     } else {
-        write_value::<false>(buf, value);
+        write_value::<false>(buf, value, None);
     }
 }
 
-/// [`write_json_value`] with the choice of escaping `<`, `>` and `&` made at compile time.
+/// [`write_json_value`] with the choice of escaping `<`, `>` and `&` made at compile time;
+/// the value of the field `key`, if given, so that an error chain's causes and backtrace
+/// follow it as members of their own.
 #[inline(always)]
-fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
+fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value, key: Option<&str>) {
     match value {
         Value::Str(s) => write_json_string::<HTML>(buf, s),
         Value::I64(v) => write_i64(buf, *v),
@@ -373,39 +372,22 @@ fn write_value<const HTML: bool>(buf: &mut Vec<u8>, value: &Value) {
                 serde_json::Serializer::with_formatter(&mut *buf, JsonEscapes { html: HTML });
             let _ = serde::Serialize::serialize(json, &mut ser);
         }
-        Value::Error(chain) => write_error_message::<HTML>(buf, chain),
+        Value::Error(chain) => write_error::<HTML>(buf, chain, key),
     }
 }
 
-/// The value of the field `key`: as [`write_value`] writes it, and after an error chain
-/// its causes and backtrace as members of their own.
-#[inline(always)]
-fn write_field_value<const HTML: bool>(buf: &mut Vec<u8>, key: &str, value: &Value) {
-    match value {
-        Value::Error(chain) => write_error_field::<HTML>(buf, key, chain),
-        other => write_value::<HTML>(buf, other),
+/// An error chain: its message, then, as the value of the field `key`, its members.
+#[cold]
+#[inline(never)]
+fn write_error<const HTML: bool>(buf: &mut Vec<u8>, chain: &ErrorChain, key: Option<&str>) {
+    write_json_string::<HTML>(buf, chain.message());
+    if let Some(key) = key {
+        write_error_members::<HTML>(buf, key, chain);
     }
-}
-
-/// An error chain's field: its message, then its members.
-#[cold]
-#[inline(never)]
-fn write_error_field<const HTML: bool>(buf: &mut Vec<u8>, key: &str, chain: &ErrorChain) {
-    write_json_string::<HTML>(buf, chain.message());
-    write_error_members::<HTML>(buf, key, chain);
-}
-
-/// An error chain's own message, as a JSON string; kept out of line, as errors are rare.
-#[cold]
-#[inline(never)]
-fn write_error_message<const HTML: bool>(buf: &mut Vec<u8>, chain: &ErrorChain) {
-    write_json_string::<HTML>(buf, chain.message());
 }
 
 /// After the field `key` of an error chain: `"<key>.causes"`, its causes' messages, and
 /// `"<key>.backtrace"`, each when there is one.
-#[cold]
-#[inline(never)]
 fn write_error_members<const HTML: bool>(buf: &mut Vec<u8>, key: &str, chain: &ErrorChain) {
     if chain.causes().len() > 0 {
         buf.extend_from_slice(b",\"");

@@ -37,6 +37,14 @@ impl InProgress {
             || path.extension().is_some_and(|e| e == "gz") && set.contains(&path.with_extension(""))
     }
 
+    /// The files being compressed now.
+    fn snapshot(&self) -> HashSet<PathBuf> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn insert(&self, path: PathBuf) {
         self.0
             .lock()
@@ -69,11 +77,20 @@ impl Retention {
         if self.keep_periods.is_none() && self.max_age.is_none() {
             return;
         }
+        let compressing = in_progress.snapshot();
         let files = log_files(pattern);
         let mut doomed: Vec<&LogFile> = Vec::new();
         if let Some(keep) = self.keep_periods {
             let mut newest: HashMap<&Path, SystemTime> = HashMap::new();
-            for file in &files {
+            // A `.gz` being written bears the time of now, not of its records, until its
+            // compression ends: while its original was being compressed when the files
+            // were listed (no compression starts during retention), the original speaks
+            // for the period.
+            let ranked = files.iter().filter(|f| {
+                !(f.path.extension().is_some_and(|e| e == "gz")
+                    && compressing.contains(&f.path.with_extension("")))
+            });
+            for file in ranked {
                 let entry = newest.entry(&file.period).or_insert(file.modified);
                 *entry = (*entry).max(file.modified);
             }

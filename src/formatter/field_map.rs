@@ -175,15 +175,16 @@ impl FieldMap {
             || (present.target && key == TARGET)
             || (present.trace && self.clashes_with_trace(key, mark))
     }
-}
 
-impl FieldMap {
     /// Whether `key` (its mark `mark`) is `trace_id` or `span_id`.
     #[cold]
     fn clashes_with_trace(&self, key: &str, mark: KeyMark) -> bool {
-        [(7, TRACE_ID), (8, SPAN_ID)]
-            .into_iter()
-            .any(|(i, name)| self.marks[i].fingerprint == mark.fingerprint && key == name)
+        // EXTRA_KEYS after the target, with their marks.
+        EXTRA_KEYS
+            .iter()
+            .zip(&self.marks[self.names.len()..])
+            .skip(1)
+            .any(|(name, own)| own.fingerprint == mark.fingerprint && key == *name)
     }
 }
 

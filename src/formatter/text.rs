@@ -257,10 +257,7 @@ impl TextFormatter {
             Value::Invalid(_) => {}
             Value::Error(chain) => scratch::with(&SCRATCH, |scratch| {
                 scratch.clear();
-                let _ = write!(scratch, "{chain}");
-                if let Some(backtrace) = chain.backtrace() {
-                    let _ = write!(scratch, "\n{backtrace}");
-                }
+                let _ = write!(scratch, "{chain:#}");
                 self.write_text(buf, std::str::from_utf8(scratch).unwrap_or_default());
             }),
         }

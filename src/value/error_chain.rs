@@ -48,21 +48,14 @@ impl ErrorChain {
     /// The chain of `err`, with a backtrace of this call if `RUST_LIB_BACKTRACE` asks for
     /// one (see [`Value::error`](super::Value::error)).
     pub fn of(err: &(dyn std::error::Error + 'static)) -> ErrorChain {
-        ErrorChain::with_backtrace(err, backtraces_asked().then(Backtrace::force_capture))
-    }
-
-    /// The chain of `err`, with `backtrace` if it was captured.
-    pub(crate) fn with_backtrace(
-        err: &(dyn std::error::Error + 'static),
-        backtrace: Option<Backtrace>,
-    ) -> ErrorChain {
         let mut messages = vec![err.to_string()];
         let mut source = err.source();
         while let Some(cause) = source {
             messages.push(cause.to_string());
             source = cause.source();
         }
-        let backtrace = backtrace
+        let backtrace = backtraces_asked()
+            .then(Backtrace::force_capture)
             .filter(|b| b.status() == BacktraceStatus::Captured)
             .map(|b| b.to_string());
         ErrorChain(Arc::new(Chain {
@@ -88,7 +81,8 @@ impl ErrorChain {
 }
 
 impl fmt::Display for ErrorChain {
-    /// The messages joined with `": "`.
+    /// The messages joined with `": "`; with `{:#}`, then the backtrace, if one was
+    /// captured, on the lines after them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, message) in self.0.messages.iter().enumerate() {
             if i > 0 {
@@ -96,7 +90,10 @@ impl fmt::Display for ErrorChain {
             }
             f.write_str(message)?;
         }
-        Ok(())
+        match self.backtrace() {
+            Some(backtrace) if f.alternate() => write!(f, "\n{backtrace}"),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -7,7 +7,6 @@ mod secret;
 mod shared_str;
 mod to_value;
 
-use std::backtrace::Backtrace;
 use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
@@ -87,14 +86,13 @@ impl Value {
     /// of this call. Works for `anyhow::Error` (`&*err`) and `Box<dyn Error>`.
     ///
     /// Only `RUST_LIB_BACKTRACE` turns backtraces on, not `RUST_BACKTRACE` alone as
-    /// [`Backtrace::capture`] would: that one is commonly set for panics, and would put a
+    /// [`Backtrace::capture`](std::backtrace::Backtrace::capture) would: that one is commonly set for panics, and would put a
     /// backtrace, and its cost, on every error record.
     pub fn error(err: &(dyn std::error::Error + 'static)) -> Value {
-        let backtrace = error_chain::backtraces_asked().then(Backtrace::force_capture);
-        if err.source().is_none() && backtrace.is_none() {
+        if err.source().is_none() && !error_chain::backtraces_asked() {
             return Value::display(err);
         }
-        Value::Error(ErrorChain::with_backtrace(err, backtrace))
+        Value::Error(ErrorChain::of(err))
     }
 
     /// The string, if this is a string value.

@@ -157,10 +157,7 @@ fn write_value(buf: &mut Vec<u8>, value: &Value) {
         Value::Null => buf.extend_from_slice(b"\"null\""),
         Value::Json(json) => encode::json_string(buf, &json.to_string()),
         // The messages joined with ": ", then the backtrace.
-        Value::Error(chain) => match chain.backtrace() {
-            Some(backtrace) => encode::json_string(buf, &format!("{chain}\n{backtrace}")),
-            None => encode::json_string(buf, &chain.to_string()),
-        },
+        Value::Error(chain) => encode::json_string(buf, &format!("{chain:#}")),
         // Numbers (non-finite ones become strings) and strings.
         other => encode::json_value(buf, other),
     }

@@ -145,10 +145,7 @@ fn put_value(buf: &mut Vec<u8>, value: &Value) {
         }
         // The messages joined with ": ", then the backtrace.
         Value::Error(chain) => {
-            let _ = write!(buf, "{chain}");
-            if let Some(backtrace) = chain.backtrace() {
-                let _ = write!(buf, "\n{backtrace}");
-            }
+            let _ = write!(buf, "{chain:#}");
         }
         other => hooklog::encode::json_value(buf, other),
     }

@@ -469,9 +469,9 @@ impl Shared {
         }
         if settings.hooks.has_level(level) && !in_hook_of(self.id()) {
             settings.hooks.fire_contained(level, &mut record, self.id());
-            // Hooks may have added fields.
+            // Hooks may have added or changed fields.
             if let Some(redaction) = &settings.redaction {
-                redaction.apply(&mut record);
+                redaction.apply_to_fields(record.fields_mut());
             }
         }
         if let Some(out) = &settings.out {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use crate::entry::Entry;
 use crate::error::Error;
-use crate::fields::{DEFAULT_KEY_RULES, KeyMark};
+use crate::fields::{DEFAULT_KEY_RULES, Fields, KeyMark};
 use crate::value::{REDACTED, SharedStr, Value};
 
 /// Which secrets a logger keeps out of its records: every formatter writes `[REDACTED]`
@@ -201,8 +201,15 @@ impl Redaction {
         if detect::may_hold(entry.message().as_bytes(), self.detectors) {
             self.redact_text(entry.message_mut());
         }
+        self.apply_to_fields(entry.fields_mut());
+    }
+
+    /// Replaces the secrets of `fields`: after hooks fired, which may add or change
+    /// fields but not the message.
+    #[inline]
+    pub(crate) fn apply_to_fields(&self, fields: &mut Fields) {
         let custom_keys = !self.keys.is_empty();
-        for (key, mark, value) in entry.fields_mut().slots_mut() {
+        for (key, mark, value) in fields.slots_mut() {
             if mark.sensitive & self.default_keys != 0
                 || (custom_keys && self.custom_key_matches(key))
             {

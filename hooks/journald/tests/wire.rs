@@ -76,6 +76,25 @@ fn every_value_type_becomes_a_field_with_a_valid_unique_name() {
 }
 
 #[test]
+fn an_error_chain_is_one_field_its_messages_joined() {
+    let dir = temp_dir("error-chain");
+    let listener = Listener::bind(&dir);
+    let logger = logger(
+        JournaldHook::builder()
+            .socket(&listener.path)
+            .build()
+            .unwrap(),
+    );
+    let err = hooklog_test::caused_error();
+    logger.with_error(&err).error("charge failed");
+    let fields = parse(&listener.recv().bytes);
+    assert_eq!(
+        get(&fields, "ERROR"),
+        Some("card network unreachable: connection reset")
+    );
+}
+
+#[test]
 fn a_record_larger_than_a_datagram_goes_through_a_sealed_memfd() {
     let dir = temp_dir("memfd");
     let listener = Listener::bind(&dir);

@@ -465,7 +465,7 @@ fn an_error_chain_arrives_as_its_message_and_causes() {
         return;
     };
     let logger = logger(builder(&receiver).build().unwrap());
-    let err = std::io::Error::other(ChainedError(std::io::Error::other("connection reset")));
+    let err = hooklog_test::caused_error();
     logger.with_error(&err).error("charge failed");
     logger.flush().unwrap();
     let attributes = &receiver.wait_for(1)[0]["attributes"];
@@ -477,22 +477,6 @@ fn an_error_chain_arrives_as_its_message_and_causes() {
         attributes["error.causes"],
         json!({"array": [{"string": "connection reset"}]})
     );
-}
-
-/// "card network unreachable", caused by its inner error.
-#[derive(Debug)]
-struct ChainedError(std::io::Error);
-
-impl std::fmt::Display for ChainedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("card network unreachable")
-    }
-}
-
-impl std::error::Error for ChainedError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
 }
 
 #[test]

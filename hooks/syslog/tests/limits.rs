@@ -1,5 +1,5 @@
-//! How long a message may be, and what gives way first: the message is kept over the
-//! structured data, RFC 3164 stops at its 1,024 bytes, UDP at a datagram.
+//! What a message holds and how long it may be, and what gives way first: the message is
+//! kept over the structured data, RFC 3164 stops at its 1,024 bytes, UDP at a datagram.
 
 use std::net::UdpSocket;
 use std::sync::{Arc, Mutex};
@@ -51,6 +51,22 @@ fn many_fields_never_cut_the_message_away() {
     // The structured data keeps the params that fit, whole.
     assert!(sent.contains("[hooklog@32473 field000=\""), "{sent}");
     assert!(sent.contains("\"] payment failed"), "{sent}");
+}
+
+#[test]
+fn an_error_chain_is_one_param_its_messages_joined() {
+    let encoded = Arc::new(Encoded(builder().build().unwrap(), Mutex::default()));
+    let logger = Logger::builder()
+        .no_out()
+        .hook(Arc::clone(&encoded))
+        .build();
+    let err = hooklog_test::caused_error();
+    logger.with_error(&err).error("charge failed");
+    let sent = encoded.1.lock().unwrap().pop().unwrap();
+    assert!(
+        sent.contains(r#"error="card network unreachable: connection reset""#),
+        "{sent}"
+    );
 }
 
 #[test]

@@ -339,3 +339,31 @@ pub fn json_keys(line: &str) -> Vec<String> {
         .unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"));
     keys.0
 }
+
+/// An error with a cause, for tests of error chains: "card network unreachable", caused by
+/// "connection reset".
+///
+/// ```
+/// let err = hooklog_test::caused_error();
+/// assert_eq!(err.to_string(), "card network unreachable");
+/// assert_eq!(std::error::Error::source(&err).unwrap().to_string(), "connection reset");
+/// ```
+pub fn caused_error() -> std::io::Error {
+    std::io::Error::other(Unreachable(std::io::Error::other("connection reset")))
+}
+
+/// "card network unreachable", caused by the error it holds.
+#[derive(Debug)]
+struct Unreachable(std::io::Error);
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("card network unreachable")
+    }
+}
+
+impl std::error::Error for Unreachable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use common::{Receiver, numbers};
+use common::{Receiver, logger_sharing, numbers};
 use hooklog::{Level, Logger, QueueFull, TraceContext, Value};
 use hooklog_otlp::{Compression, OtlpHook, OtlpHookBuilder};
 use serde_json::json;
@@ -324,10 +324,7 @@ fn a_refused_batch_is_counted_and_the_next_one_delivered() {
         return;
     };
     let hook = std::sync::Arc::new(builder(&receiver).build().unwrap());
-    let logger = Logger::builder()
-        .out(std::io::sink())
-        .hook(hook.clone())
-        .build();
+    let logger = logger_sharing(&hook);
     for n in 0..5 {
         hooklog::info!(logger, "refused"; "n" => n);
     }
@@ -349,10 +346,7 @@ fn a_partial_success_is_counted() {
         return;
     };
     let hook = std::sync::Arc::new(builder(&receiver).build().unwrap());
-    let logger = Logger::builder()
-        .out(std::io::sink())
-        .hook(hook.clone())
-        .build();
+    let logger = logger_sharing(&hook);
     for n in 0..10 {
         hooklog::info!(logger, "partly"; "n" => n);
     }
@@ -373,10 +367,7 @@ fn a_full_buffer_drops_new_records_and_counts_them() {
         .build()
         .unwrap();
     let hook = std::sync::Arc::new(hook);
-    let logger = Logger::builder()
-        .out(std::io::sink())
-        .hook(hook.clone())
-        .build();
+    let logger = logger_sharing(&hook);
     for n in 0..1000 {
         hooklog::info!(logger, "nowhere to go"; "n" => n);
     }

@@ -7,8 +7,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Receiver, numbers};
-use hooklog::{Logger, TraceContext};
+use common::{Receiver, logger_sharing, numbers};
+use hooklog::TraceContext;
 use hooklog_otlp::{Compression, OtlpHook, OtlpHookBuilder, Protocol};
 use serde_json::json;
 
@@ -17,13 +17,6 @@ fn builder(receiver: &Receiver) -> OtlpHookBuilder {
         .protocol(Protocol::Grpc)
         .endpoint(receiver.base_url())
         .service_name("grpc-tests")
-}
-
-fn logger(hook: &Arc<OtlpHook>) -> Logger {
-    Logger::builder()
-        .out(std::io::sink())
-        .hook(hook.clone())
-        .build()
 }
 
 #[test]
@@ -37,7 +30,7 @@ fn records_arrive_in_order_with_their_fields_and_trace() {
             .build()
             .unwrap(),
     );
-    let logger = logger(&hook);
+    let logger = logger_sharing(&hook);
     let trace =
         TraceContext::from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
             .unwrap();
@@ -97,7 +90,7 @@ fn gzip_messages_decode_to_the_same_records() {
             .build()
             .unwrap(),
     );
-    let logger = logger(&hook);
+    let logger = logger_sharing(&hook);
     for n in 0..1000 {
         hooklog::info!(logger, "compressed {n}"; "n" => n);
     }
@@ -114,7 +107,7 @@ fn unavailable_and_resource_exhausted_wait_for_their_retry_info() {
         return;
     };
     let hook = Arc::new(builder(&receiver).build().unwrap());
-    let logger = logger(&hook);
+    let logger = logger_sharing(&hook);
     for n in 0..10 {
         hooklog::info!(logger, "retried"; "n" => n);
     }
@@ -133,7 +126,7 @@ fn a_final_status_is_counted_and_the_next_batch_delivered() {
         return;
     };
     let hook = Arc::new(builder(&receiver).build().unwrap());
-    let logger = logger(&hook);
+    let logger = logger_sharing(&hook);
     for n in 0..5 {
         hooklog::info!(logger, "refused"; "n" => n);
     }
@@ -162,7 +155,7 @@ fn nothing_is_lost_when_the_receiver_is_killed_and_restarted() {
             .build()
             .unwrap(),
     );
-    let logger = logger(&hook);
+    let logger = logger_sharing(&hook);
     for n in 0..1000 {
         hooklog::info!(logger, "before"; "n" => n);
     }

@@ -8,7 +8,20 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use hooklog::Logger;
+use hooklog_otlp::OtlpHook;
 use serde_json::Value as Json;
+
+/// A logger that writes nowhere but through `hook`, which the test keeps to read its
+/// counters.
+pub(crate) fn logger_sharing(hook: &Arc<OtlpHook>) -> Logger {
+    Logger::builder()
+        .out(std::io::sink())
+        .hook(Arc::clone(hook))
+        .build()
+}
 
 /// The Python with `opentelemetry-proto` (and the SDK) that `scripts/install-servers`
 /// sets up, named by `HOOKLOG_OTLP_PYTHON` (the test command sets it) or found where that

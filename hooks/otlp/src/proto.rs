@@ -84,16 +84,23 @@ pub(crate) fn put_varint(buf: &mut Vec<u8>, v: u64) {
 }
 
 #[inline(never)]
-fn put_long_varint(buf: &mut Vec<u8>, mut v: u64) {
+fn put_long_varint(buf: &mut Vec<u8>, v: u64) {
     let mut bytes = [0u8; 10];
+    let n = write_varint(&mut bytes, v);
+    buf.extend_from_slice(&bytes[..n]);
+}
+
+/// Writes `v` as a varint at the start of `out` (room for 10 bytes); how many it took.
+#[inline(always)]
+fn write_varint(out: &mut [u8], mut v: u64) -> usize {
     let mut n = 0;
     while v >= 0x80 {
-        bytes[n] = v as u8 | 0x80;
+        out[n] = v as u8 | 0x80;
         v >>= 7;
         n += 1;
     }
-    bytes[n] = v as u8;
-    buf.extend_from_slice(&bytes[..=n]);
+    out[n] = v as u8;
+    n + 1
 }
 
 #[inline(always)]
@@ -382,15 +389,9 @@ fn put_short_key(buf: &mut Vec<u8>, key: &[u8], any_len: usize) {
 /// An `AnyValue` holding the varint field of tag byte `tag` with `v`: its bytes, and how
 /// many of them are used.
 #[inline(always)]
-fn varint_value(tag: u8, mut v: u64) -> ([u8; 11], usize) {
+fn varint_value(tag: u8, v: u64) -> ([u8; 11], usize) {
     let mut bytes = [tag; 11];
-    let mut n = 1;
-    while v >= 0x80 {
-        bytes[n] = v as u8 | 0x80;
-        v >>= 7;
-        n += 1;
-    }
-    bytes[n] = v as u8;
+    let n = write_varint(&mut bytes[1..], v);
     (bytes, n + 1)
 }
 

@@ -46,6 +46,23 @@ fn logger(out: &MemoryOut) -> Logger {
         .build()
 }
 
+/// Forks: `None` in the child, which only logs and returns through Rust code; the
+/// child's pid in the parent.
+fn fork() -> Option<libc::pid_t> {
+    // SAFETY: the child runs only this program's own Rust code, no other thread's.
+    let child = unsafe { libc::fork() };
+    assert!(child >= 0, "fork");
+    (child != 0).then_some(child)
+}
+
+/// Waits for `child` to end; its wait status.
+fn wait(child: libc::pid_t) -> libc::c_int {
+    let mut status = 0;
+    // SAFETY: waits for a child this process made.
+    unsafe { libc::waitpid(child, &mut status, 0) };
+    status
+}
+
 fn log_records(logger: &Logger, numbers: std::ops::Range<u64>) {
     for n in numbers {
         hooklog::info!(logger, "record {}", n; "n" => n);
@@ -299,16 +316,11 @@ fn main() {
             let out = MemoryOut::new().persist_to(&path);
             let logger = logger(&out);
             log_records(&logger, 0..100);
-            // SAFETY: fork; the child only logs and returns through Rust code.
-            let child = unsafe { libc::fork() };
-            assert!(child >= 0, "fork");
-            if child == 0 {
+            let Some(child) = fork() else {
                 log_records(&logger, 1000..1010);
                 return;
-            }
-            let mut status = 0;
-            // SAFETY: waits for the child just made.
-            unsafe { libc::waitpid(child, &mut status, 0) };
+            };
+            wait(child);
             log_records(&logger, 100..200);
         }
         "fork-async" => {
@@ -321,17 +333,12 @@ fn main() {
                 )
                 .build();
             log_records(&logger, 0..3);
-            // SAFETY: fork; the child only logs and returns through Rust code.
-            let child = unsafe { libc::fork() };
-            assert!(child >= 0, "fork");
-            if child == 0 {
+            let Some(child) = fork() else {
                 log_records(&logger, 1000..1020);
                 return;
-            }
+            };
             log_records(&logger, 3..20);
-            let mut status = 0;
-            // SAFETY: waits for the child just made.
-            unsafe { libc::waitpid(child, &mut status, 0) };
+            let status = wait(child);
             println!("CHILD {status}");
         }
         other => {

@@ -98,13 +98,7 @@ impl Hook for FileHook {
         let Some(writer) = &self.writers[entry.level() as usize] else {
             return Ok(());
         };
-        let mut local = Vec::new();
-        BUF.with(|cell| {
-            let mut borrowed = cell.try_borrow_mut();
-            let buf = match &mut borrowed {
-                Ok(buf) => &mut **buf,
-                Err(_) => &mut local,
-            };
+        hooklog::encode::with_scratch(&BUF, |buf| {
             buf.clear();
             self.formatter.format(entry, Destination::PLAIN, buf)?;
             (&*writer).write_all(buf)?;

@@ -130,13 +130,7 @@ impl Hook for JournaldHook {
     }
 
     fn fire(&self, entry: &mut Entry) -> Result<(), Error> {
-        let sent = RECORD.with(|record| {
-            let mut owned = Vec::new();
-            let mut borrowed = record.try_borrow_mut();
-            let record = match &mut borrowed {
-                Ok(record) => &mut **record,
-                Err(_) => &mut owned,
-            };
+        let sent = hooklog::encode::with_scratch(&RECORD, |record| {
             record.clear();
             native::put_record(record, entry, &self.fixed);
             self.send(record)

@@ -131,10 +131,8 @@ impl Buffer {
     /// buffer is full, waits for room or drops it (and returns `false`) as the policy
     /// says.
     pub(crate) fn push(&self, scope: &str, encode: impl FnOnce(&mut Vec<u8>)) -> bool {
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.encode_and_push(&mut scratch, scope, encode),
-            // Only if encoding a record ever logged one on the same thread.
-            Err(_) => self.encode_and_push(&mut Vec::new(), scope, encode),
+        hooklog::encode::with_scratch(&SCRATCH, |scratch| {
+            self.encode_and_push(scratch, scope, encode)
         })
     }
 

@@ -58,6 +58,18 @@ pub(crate) enum Outcome {
     Refused { why: String },
 }
 
+impl Outcome {
+    /// What an HTTP error status means (for gRPC too, before its own status): 429, 502,
+    /// 503 and 504 are worth sending again, as the OTLP specification says, after
+    /// `after`; the others are refused. `why` says what the receiver answered.
+    pub(crate) fn of_http_error(status: u16, after: Option<Duration>, why: String) -> Outcome {
+        match status {
+            429 | 502 | 503 | 504 => Outcome::Retry { after, why },
+            _ => Outcome::Refused { why },
+        }
+    }
+}
+
 /// The worker's loop: runs until the hook closes.
 pub(crate) fn run(buffer: Arc<Buffer>, mut exporter: Exporter) {
     let mut batch = Records::default();

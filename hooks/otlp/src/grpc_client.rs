@@ -206,11 +206,8 @@ async fn connect(address: &str) -> Result<SendRequest<Bytes>, String> {
 /// sent one (and `RESOURCE_EXHAUSTED` only then); the others refused.
 fn outcome(answer: Answer) -> Outcome {
     if answer.status != StatusCode::OK {
-        let why = format!("HTTP {}", answer.status.as_u16());
-        return match answer.status.as_u16() {
-            429 | 502 | 503 | 504 => Outcome::Retry { after: None, why },
-            _ => Outcome::Refused { why },
-        };
+        let status = answer.status.as_u16();
+        return Outcome::of_http_error(status, None, format!("HTTP {status}"));
     }
     let metadata = answer
         .trailers

@@ -70,13 +70,11 @@ impl Http {
                 let (rejected, message) = proto::partial_success(&body).unwrap_or_default();
                 Outcome::Accepted { rejected, message }
             }
-            429 | 502 | 503 | 504 => Outcome::Retry {
+            _ => Outcome::of_http_error(
+                status,
                 after,
-                why: format!("HTTP {status}{}", status_message(&body, protobuf)),
-            },
-            _ => Outcome::Refused {
-                why: format!("HTTP {status}{}", status_message(&body, protobuf)),
-            },
+                format!("HTTP {status}{}", status_message(&body, protobuf)),
+            ),
         }
     }
 }

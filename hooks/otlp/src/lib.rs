@@ -290,9 +290,8 @@ impl OtlpHookBuilder {
     /// A resource attribute (`deployment.environment.name`, `service.version`), over one
     /// of the same key from `OTEL_RESOURCE_ATTRIBUTES`.
     pub fn resource_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        let key = key.into();
-        self.resource.retain(|(k, _)| *k != key);
-        self.resource.push((key, value.into()));
+        // `resource` keeps the last value given for a key.
+        self.resource.push((key.into(), value.into()));
         self
     }
 

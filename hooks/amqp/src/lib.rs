@@ -369,9 +369,7 @@ impl AmqpHook {
             let (again, given_up): (Vec<Message>, Vec<Message>) = refused
                 .into_iter()
                 .partition(|message| message.refusals < MAX_REFUSALS);
-            if !given_up.is_empty() {
-                state.dropped += given_up.len() as u64;
-            }
+            state.dropped += given_up.len() as u64;
             hooklog::report_failure(
                 "hooklog-amqp nack",
                 format_args!(

@@ -57,6 +57,12 @@ pub enum Facility {
     Local7 = 23,
 }
 
+thread_local! {
+    /// The MSG part of an RFC 5424 message, written before the structured data is
+    /// given the room it leaves.
+    static MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// What every message from one hook shares.
 pub(crate) struct Header {
     pub(crate) format: SyslogFormat,
@@ -98,12 +104,14 @@ impl Header {
                 // The message comes first: the structured data keeps the params that fit
                 // whole in the room the header and the message leave, so many fields
                 // never cut the message away.
-                let mut message = String::new();
-                self.message(entry, formatter, false, &mut message);
-                let room = max_len.saturating_sub(out.len() + 1 + message.len());
-                self.structured_data(entry, room, out);
-                out.push(' ');
-                out.push_str(&message);
+                hooklog::encode::with_scratch(&MESSAGE, |message| {
+                    message.clear();
+                    self.message(entry, formatter, false, message);
+                    let room = max_len.saturating_sub(out.len() + 1 + message.len());
+                    self.structured_data(entry, room, out);
+                    out.push(' ');
+                    out.push_str(message);
+                });
             }
             SyslogFormat::Rfc3164 => {
                 let _ = write!(

@@ -109,16 +109,12 @@ impl TraceContext {
 
     /// The trace id as 32 lowercase hex digits.
     pub fn trace_id_hex(&self) -> String {
-        let mut text = Vec::with_capacity(32);
-        write_hex(&mut text, &self.trace_id);
-        String::from_utf8(text).unwrap_or_default()
+        hex_string(&self.trace_id)
     }
 
     /// The span id as 16 lowercase hex digits.
     pub fn span_id_hex(&self) -> String {
-        let mut text = Vec::with_capacity(16);
-        write_hex(&mut text, &self.span_id);
-        String::from_utf8(text).unwrap_or_default()
+        hex_string(&self.span_id)
     }
 }
 
@@ -156,6 +152,13 @@ pub(crate) fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// `N` bytes from `2 * N` lowercase hex digits.
+/// `bytes` as lowercase hex digits.
+fn hex_string(bytes: &[u8]) -> String {
+    let mut text = Vec::with_capacity(2 * bytes.len());
+    write_hex(&mut text, bytes);
+    String::from_utf8(text).unwrap_or_default()
+}
+
 fn hex<const N: usize>(digits: &[u8]) -> Option<[u8; N]> {
     let digit = |d: u8| match d {
         b'0'..=b'9' => Some(d - b'0'),
